@@ -1,0 +1,1 @@
+"""Tooling behind setup/demo, setup/test and setup/bench."""
