@@ -1,0 +1,25 @@
+{
+    "name": "Collections Management",
+    "summary": "Dunning policies, reminders, promises, disputes and the "
+    "collector's worklist for customer invoices",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "AGPL-3",
+    "author": "Collections Suite",
+    "website": "https://github.com/collections-suite/collections-suite",
+    "depends": ["account", "mail", "sms", "portal"],
+    "external_dependencies": {"python": ["phonenumbers", "reportlab"]},
+    "data": [
+        "security/collections_groups.xml",
+        "security/ir.model.access.csv",
+        "security/ir_rules.xml",
+        "data/ir_cron_data.xml",
+        "views/collection_policy_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "views/menus.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,74 @@
+from odoo import api, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._collections_ensure_default_policy()
+        return companies
+
+    def _collections_create_translated(self, model_name, build):
+        """Create the records that ``build(env)`` describes, with their
+        translatable fields stored in every installed language.
+
+        ``build`` returns a list of values, its translatable strings through
+        ``env._`` so that they come out in ``env``'s language; it is called
+        once per language and must return the records in the same order.
+        Shipped records created in code (one set per company) read in the
+        user's language like the ones loaded from XML.
+        """
+        model = self.env[model_name].sudo()  # shipped configuration, at install
+        base = build(self.with_context(lang="en_US").env)
+        records = model.create(base)
+        for lang, _name in self.env["res.lang"].get_installed():
+            if lang == "en_US":
+                continue
+            translated = build(self.with_context(lang=lang).env)
+            for record, vals, base_vals in zip(records, translated, base, strict=True):
+                for fname, value in vals.items():
+                    if model._fields[fname].translate and value != base_vals[fname]:
+                        record.update_field_translations(fname, {lang: value})
+        return records
+
+    def _collections_ensure_default_policy(self):
+        """Create the shipped default policy for companies that have none."""
+        policies = self.env["collection.policy"].sudo().with_context(active_test=False)
+        for company in self:
+            if policies.search_count(
+                [("company_id", "=", company.id), ("is_default", "=", True)]
+            ):
+                continue
+            policy = company._collections_create_translated(
+                "collection.policy",
+                lambda env, company=company: [
+                    {
+                        "name": env._("Standard"),
+                        "company_id": company.id,
+                        "is_default": True,
+                    }
+                ],
+            )
+            company._collections_create_translated(
+                "collection.policy.level",
+                lambda env, policy=policy: [
+                    {
+                        "policy_id": policy.id,
+                        "sequence": index,
+                        "trigger_days": trigger,
+                        "min_days_since_previous": spacing,
+                        "name": name,
+                    }
+                    for index, (trigger, spacing, name) in enumerate(
+                        [
+                            (-3, 0, env._("Courtesy reminder")),
+                            (7, 7, env._("First reminder")),
+                            (21, 10, env._("Second reminder")),
+                            (35, 10, env._("Third reminder")),
+                            (50, 10, env._("Final notice")),
+                        ]
+                    )
+                ],
+            )

@@ -1,0 +1,2 @@
+from . import test_policy
+from . import test_planning
