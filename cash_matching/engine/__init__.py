@@ -1,0 +1,1 @@
+# Plain-Python core of cash matching: no Odoo import here.
