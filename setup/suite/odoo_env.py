@@ -1,0 +1,68 @@
+"""Open an Odoo environment on a database from inside our own process."""
+
+import contextlib
+import shutil
+from pathlib import Path
+
+MARKER = "collections_suite.generated"
+
+
+@contextlib.contextmanager
+def environment(odoo_rt, pg, db, log_level="warn"):
+    """Yield a superuser ``env`` on ``db``; commit on success."""
+    import odoo  # noqa: PLC0415 - found by runtime.find_odoo()
+    from odoo.tools import config  # noqa: PLC0415
+
+    config.parse_config(
+        [
+            f"--addons-path={odoo_rt.addons_path}",
+            *pg.odoo_args(),
+            "-d",
+            db,
+            f"--log-level={log_level}",
+            "--without-demo=all",
+        ]
+    )
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        cr.commit()
+
+
+def filestore(db):
+    from odoo.tools import config  # noqa: PLC0415
+
+    return Path(config.filestore(db))
+
+
+def is_generated(pg, db):
+    """Whether ``db`` was made by our tools (it carries our marker)."""
+    try:
+        rows = pg.execute(
+            f"SELECT value FROM ir_config_parameter WHERE key = '{MARKER}'", dbname=db
+        )
+    except Exception:  # not an Odoo database, or not reachable
+        return False
+    return bool(rows)
+
+
+def copy_database(pg, source, target):
+    """``target`` as a copy of ``source`` (database and filestore), the way
+    Odoo's database manager duplicates one, in seconds."""
+    pg.execute(f'CREATE DATABASE "{target}" WITH TEMPLATE "{source}"')
+    src, dst = filestore(source), filestore(target)
+    if src.is_dir():
+        shutil.copytree(src, dst, dirs_exist_ok=True)
+
+
+def drop_database(pg, db):
+    pg.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    with contextlib.suppress(Exception):
+        shutil.rmtree(filestore(db))
+
+
+def peak_rss_mb():
+    """Peak resident memory of this process, in MB."""
+    import resource  # noqa: PLC0415
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
