@@ -494,36 +494,40 @@ def _write_offs(env, plan, companies, invoices):
         vals = []
         for inv in mine:
             move = invoices[inv.key]
-            line = _receivable(move)
+            # one credit per open instalment, the loss in one debit
+            open_lines = _receivable(move)
+            label = f"Bad debt {move.name}"
+            partner = move.commercial_partner_id.id
             vals.append(
                 {
                     "move_type": "entry",
                     "journal_id": journal.id,
                     "date": plan.today,
-                    "ref": f"Bad debt {move.name}",
+                    "ref": label,
                     "line_ids": [
                         (
                             0,
                             0,
                             {
                                 "account_id": expense.id,
-                                "partner_id": move.commercial_partner_id.id,
-                                "name": f"Bad debt {move.name}",
-                                "debit": line.amount_residual,
-                                "currency_id": company.currency_id.id,
+                                "partner_id": partner,
+                                "name": label,
+                                "debit": sum(open_lines.mapped("amount_residual")),
                             },
-                        ),
+                        )
+                    ]
+                    + [
                         (
                             0,
                             0,
                             {
                                 "account_id": line.account_id.id,
-                                "partner_id": move.commercial_partner_id.id,
-                                "name": f"Bad debt {move.name}",
+                                "partner_id": partner,
+                                "name": label,
                                 "credit": line.amount_residual,
-                                "currency_id": company.currency_id.id,
                             },
-                        ),
+                        )
+                        for line in open_lines
                     ],
                 }
             )

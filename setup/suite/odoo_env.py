@@ -35,15 +35,23 @@ def filestore(db):
     return Path(config.filestore(db))
 
 
-def is_generated(pg, db):
-    """Whether ``db`` was made by our tools (it carries our marker)."""
+def generated_state(pg, db):
+    """``None`` when ``db`` was not made by our tools, ``"building"`` while
+    (or when a failure left it) half-built, ``"done"`` when complete."""
     try:
         rows = pg.execute(
             f"SELECT value FROM ir_config_parameter WHERE key = '{MARKER}'", dbname=db
         )
     except Exception:  # not an Odoo database, or not reachable
-        return False
-    return bool(rows)
+        return None
+    if not rows:
+        return None
+    return "building" if rows[0][0] == "building" else "done"
+
+
+def is_generated(pg, db):
+    """Whether ``db`` is a complete database made by our tools."""
+    return generated_state(pg, db) == "done"
 
 
 def copy_database(pg, source, target):
