@@ -35,6 +35,66 @@ class CollectionPolicyLevel(models.Model):
         "reminder of the same invoice.",
     )
     is_courtesy = fields.Boolean(compute="_compute_is_courtesy")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    # Channels: any combination.
+    channel_email = fields.Boolean(string="Email", default=True)
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'collection.communication')]",
+    )
+    channel_sms = fields.Boolean(string="SMS")
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        domain="[('model', '=', 'collection.communication')]",
+    )
+    channel_letter = fields.Boolean(string="Letter")
+    letter_body = fields.Html(
+        string="Letter Text",
+        translate=True,
+        help="Opening paragraphs of the letter, above the table of due invoices.",
+    )
+    channel_call = fields.Boolean(
+        string="Phone Call",
+        help="Plan a call for the customer's collector, with the due invoices in "
+        "its note.",
+    )
+    needs_validation = fields.Boolean(
+        help="Reminders of this level wait for a collector's validation before "
+        "they go out.",
+    )
+    cc_salesperson = fields.Boolean(
+        string="Copy to Salesperson",
+        help="The customer's salesperson receives a copy of the email.",
+    )
+    # Escalation flags read by other add-ons.
+    is_credit_hold = fields.Boolean(
+        string="Credit Hold",
+        help="Reaching this level puts the customer on credit hold (Credit Control).",
+    )
+    is_agency_handover = fields.Boolean(
+        string="Hand Over to Agency",
+        help="Reaching this level hands the customer over to an external "
+        "collection agency.",
+    )
+    fee_enabled = fields.Boolean(
+        string="Late Payment Fee",
+        help="Mention a fixed recovery fee and the legal interest on this "
+        "level's letters and emails.",
+    )
+    fee_amount = fields.Monetary(
+        currency_field="currency_id",
+        default=40.0,
+        help="In France: the fixed recovery indemnity of 40 EUR (Code de "
+        "commerce, art. L441-10 and D441-5).",
+    )
+    legal_text = fields.Html(
+        string="Legal Mentions",
+        translate=True,
+        help="Printed at the foot of the letters of this level.",
+    )
 
     _sql_constraints = [
         (
@@ -48,6 +108,37 @@ class CollectionPolicyLevel(models.Model):
     def _compute_is_courtesy(self):
         for level in self:
             level.is_courtesy = level.trigger_days < 0
+
+    @api.constrains("channel_email", "channel_sms", "channel_letter", "channel_call")
+    def _check_channel(self):
+        for level in self:
+            if not (
+                level.channel_email
+                or level.channel_sms
+                or level.channel_letter
+                or level.channel_call
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s sends nothing: choose at least one "
+                        "channel (email, SMS, letter or phone call).",
+                        level=level.name,
+                    )
+                )
+
+    def _channels(self):
+        """The channels of this level, in sending order."""
+        self.ensure_one()
+        return [
+            channel
+            for channel, enabled in (
+                ("email", self.channel_email),
+                ("sms", self.channel_sms),
+                ("letter", self.channel_letter),
+                ("call", self.channel_call),
+            )
+            if enabled
+        ]
 
     @api.constrains("min_days_since_previous")
     def _check_min_days_since_previous(self):

@@ -60,15 +60,36 @@ class ResCompany(models.Model):
                         "trigger_days": trigger,
                         "min_days_since_previous": spacing,
                         "name": name,
+                        **self._collections_default_channels(key),
                     }
-                    for index, (trigger, spacing, name) in enumerate(
+                    for index, (key, trigger, spacing, name) in enumerate(
                         [
-                            (-3, 0, env._("Courtesy reminder")),
-                            (7, 7, env._("First reminder")),
-                            (21, 10, env._("Second reminder")),
-                            (35, 10, env._("Third reminder")),
-                            (50, 10, env._("Final notice")),
+                            ("courtesy", -3, 0, env._("Courtesy reminder")),
+                            ("first", 7, 7, env._("First reminder")),
+                            ("second", 21, 10, env._("Second reminder")),
+                            ("third", 35, 10, env._("Third reminder")),
+                            ("final", 50, 10, env._("Final notice")),
                         ]
                     )
                 ],
             )
+
+    def _collections_default_channels(self, key):
+        """Channels of a shipped level: email throughout, an SMS from the
+        second reminder, a call and a letter for the third, a letter for the
+        final notice, which a collector validates before it goes."""
+        ref = self.env.ref
+        vals = {
+            "channel_email": True,
+            "mail_template_id": ref(f"collections_management.mail_template_{key}").id,
+            "sms_template_id": ref(f"collections_management.sms_template_{key}").id,
+        }
+        if key in ("second", "third"):
+            vals["channel_sms"] = True
+        if key == "third":
+            vals["channel_call"] = True
+        if key in ("third", "final"):
+            vals["channel_letter"] = True
+        if key == "final":
+            vals["needs_validation"] = True
+        return vals

@@ -23,14 +23,43 @@ class ResPartner(models.Model):
         help="No automatic reminder is planned for this customer.",
     )
 
+    is_collections_contact = fields.Boolean(
+        string="Collections Contact",
+        help="Reminders of the company go to this contact.",
+    )
+
     def _collection_policy(self, company):
         """The policy that applies to this customer in ``company``."""
         self.ensure_one()
-        partner = self.commercial_partner_id.with_company(company)
-        return partner.collection_policy_id or self.env["collection.policy"].search(
-            [("company_id", "=", company.id), ("is_default", "=", True)],
-            limit=1,
+        return self._collection_policies(company).get(
+            self.commercial_partner_id.id, self.env["collection.policy"]
         )
+
+    def _collection_policies(self, company):
+        """{commercial partner id: policy} in ``company``: the customer's own
+        policy, else the company's default."""
+        default = self.env["collection.policy"].search(
+            [("company_id", "=", company.id), ("is_default", "=", True)], limit=1
+        )
+        partners = self.commercial_partner_id.with_company(company)
+        return {
+            partner.id: partner.collection_policy_id or default for partner in partners
+        }
+
+    def _collection_recipient(self):
+        """``(contact, reason)``: who receives this customer's reminders. A
+        contact marked for collections, else the invoice address, else the
+        customer itself."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        contacts = customer.child_ids.filtered("active")
+        for contact in contacts:
+            if contact.is_collections_contact:
+                return contact, "collections_contact"
+        for contact in contacts:
+            if contact.type == "invoice":
+                return contact, "invoice_address"
+        return customer, "customer"
 
     def _collections_open_balance(self, today):
         """Amounts this customer owes, per currency: ``{currency: (due,
@@ -59,3 +88,28 @@ class ResPartner(models.Model):
             currency: (currency.round(due), currency.round(overdue))
             for currency, (due, overdue) in balance.items()
         }
+
+    def _collection_open_invoices(self):
+        return self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("company_id", "in", self.env.companies.ids),
+            ]
+        )
+
+    def action_collection_send_now(self):
+        return self._collection_open_invoices().action_collection_send_now()
+
+    def action_collection_exclude(self):
+        self.commercial_partner_id.collection_excluded = True
+        self._collection_open_invoices()._collection_plan()
+
+    def action_collection_include(self):
+        self.commercial_partner_id.collection_excluded = False
+        self._collection_open_invoices()._collection_plan()
+
+    def action_collection_reset(self):
+        self._collection_open_invoices().action_collection_reset()

@@ -1,2 +1,3 @@
 from . import test_policy
 from . import test_planning
+from . import test_reminder_run

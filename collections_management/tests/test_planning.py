@@ -12,6 +12,11 @@ class TestPlanning(CollectionsCommon):
     """What the daily planning shows on each invoice: the next reminder's
     level and date."""
 
+    def _receivable(self, invoice):
+        return invoice.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+
     def _plan(self):
         # as the cron does: the superuser, every company
         self.env["account.move"].sudo()._cron_collections_plan()
@@ -38,9 +43,9 @@ class TestPlanning(CollectionsCommon):
         """After the first reminder was sent on 8 March, the second waits
         ten days from then, although 21 days past due is already reached."""
         invoice = self._invoice(800, "2026-01-01", "2026-01-29")
-        invoice.write(
+        self._receivable(invoice).write(
             {
-                "collection_last_level_id": self.levels[1].id,
+                "collection_level_id": self.levels[1].id,
                 "collection_last_date": "2026-03-08",
             }
         )
@@ -51,9 +56,9 @@ class TestPlanning(CollectionsCommon):
     @freeze_time("2026-03-10")
     def test_last_level_sent_nothing_more(self):
         invoice = self._invoice(800, "2025-10-01", "2025-10-31")
-        invoice.write(
+        self._receivable(invoice).write(
             {
-                "collection_last_level_id": self.levels[-1].id,
+                "collection_level_id": self.levels[-1].id,
                 "collection_last_date": "2026-01-05",
             }
         )

@@ -1,0 +1,601 @@
+import uuid
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date, html2plaintext
+from odoo.tools.pdf import merge_pdf
+
+from ..engine.letter import Letter
+from ..engine.letter import render as render_letter
+from ..engine.phone import InvalidPhone, to_e164
+
+CHANNELS = [
+    ("email", "Email"),
+    ("sms", "SMS"),
+    ("letter", "Letter"),
+    ("call", "Phone Call"),
+]
+
+
+class CollectionCommunication(models.Model):
+    """One reminder sent (or to send) to one customer on one channel."""
+
+    _name = "collection.communication"
+    _description = "Collection Communication"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda s: s.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    run_id = fields.Many2one("collection.run", readonly=True, index="btree_not_null")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        help="The customer (commercial partner) reminded.",
+    )
+    recipient_id = fields.Many2one(
+        "res.partner",
+        ondelete="restrict",
+        help="The contact the reminder was addressed to.",
+    )
+    recipient_source = fields.Selection(
+        [
+            ("collections_contact", "Collections contact"),
+            ("invoice_address", "Invoice address"),
+            ("customer", "Customer"),
+        ],
+        help="Why this contact received the reminder.",
+    )
+    recipient_address = fields.Char(
+        help="The email address, phone number or postal address used.",
+    )
+    level_id = fields.Many2one(
+        "collection.policy.level",
+        required=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    policy_id = fields.Many2one(related="level_id.policy_id", store=True)
+    channel = fields.Selection(CHANNELS, required=True)
+    date = fields.Date(
+        required=True,
+        index=True,
+        default=fields.Date.context_today,
+        help="The day of the run that made this reminder.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("to_validate", "To Validate"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    line_ids = fields.One2many(
+        "collection.communication.line", "communication_id", string="Lines"
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        compute="_compute_move_ids",
+        store=True,
+    )
+    amount_due = fields.Monetary(
+        string="Net Amount Due",
+        currency_field="currency_id",
+        help="What the customer owes, credits deducted, in the company's "
+        "currency, when the reminder was made.",
+    )
+    error = fields.Text(readonly=True)
+    sms_body = fields.Text(string="SMS Text", readonly=True)
+    letter_attachment_id = fields.Many2one("ir.attachment", readonly=True)
+    mail_message_id = fields.Many2one("mail.message", readonly=True)
+    activity_id = fields.Many2one("mail.activity", readonly=True)
+    access_token = fields.Char(copy=False, readonly=True, groups="base.group_system")
+    opened_date = fields.Datetime(string="Opened", readonly=True)
+    clicked_date = fields.Datetime(string="Clicked", readonly=True)
+    is_bounced = fields.Boolean(string="Bounced", readonly=True)
+
+    _sql_constraints = [
+        (
+            "partner_channel_day_uniq",
+            "unique(company_id, partner_id, channel, date)",
+            "A customer gets at most one reminder per channel and per day.",
+        ),
+    ]
+
+    @api.depends("level_id", "channel", "partner_id")
+    def _compute_name(self):
+        labels = dict(self._fields["channel"]._description_selection(self.env))
+        for comm in self:
+            comm.name = " - ".join(
+                filter(
+                    None,
+                    [
+                        comm.level_id.name,
+                        labels.get(comm.channel),
+                        comm.partner_id.name,
+                    ],
+                )
+            )
+
+    @api.depends("line_ids.move_id")
+    def _compute_move_ids(self):
+        for comm in self:
+            comm.move_ids = comm.line_ids.move_id
+
+    # ------------------------------------------------------------------
+    # Figures used by the templates
+    # ------------------------------------------------------------------
+
+    def _due_lines(self):
+        return self.line_ids.filtered(lambda line: line.kind == "due")
+
+    def _credit_lines(self):
+        return self.line_ids.filtered(lambda line: line.kind == "credit")
+
+    def _totals(self):
+        """[(currency, due, credit, net)] per currency, for the templates."""
+        self.ensure_one()
+        totals = {}
+        for line in self.line_ids:
+            due, credit = totals.get(line.currency_id, (0.0, 0.0))
+            if line.kind == "due":
+                due += line.amount_residual_currency
+            else:
+                credit += line.amount_residual_currency
+            totals[line.currency_id] = (due, credit)
+        return [
+            (currency, due, credit, due - credit)
+            for currency, (due, credit) in sorted(
+                totals.items(), key=lambda item: item[0].name
+            )
+        ]
+
+    def _totals_text(self):
+        """ "1,200.00 EUR + 300.00 USD": the net amounts, for an SMS."""
+        self.ensure_one()
+        return " + ".join(
+            format_amount(self.env, net, currency)
+            for currency, _due, _credit, net in self._totals()
+            if net > 0
+        )
+
+    def _portal_url(self):
+        """The view-and-pay link of this reminder: counts the click, then
+        opens the customer's invoices."""
+        self.ensure_one()
+        token = self.sudo()._ensure_token()  # sudo: the token is system-only
+        base = self.get_base_url()
+        return f"{base}/collections/r/{self.id}/{token}"
+
+    def _landing_url(self):
+        """Where the view-and-pay link lands: the invoice itself when the
+        reminder is about one, else the customer's invoices, with an access
+        token so that no password is needed."""
+        self.ensure_one()
+        moves = self._due_lines().move_id
+        if len(moves) == 1:
+            return moves._get_share_url(redirect=True)
+        return "/my/invoices"
+
+    def _pixel_url(self):
+        self.ensure_one()
+        token = self.sudo()._ensure_token()  # sudo: the token is system-only
+        return f"{self.get_base_url()}/collections/o/{self.id}/{token}"
+
+    def _ensure_token(self):
+        if not self.access_token:
+            self.access_token = uuid.uuid4().hex
+        return self.access_token
+
+    def _contact_user(self):
+        """Who the customer may contact: the collector, else the user
+        running the reminders' company's default."""
+        self.ensure_one()
+        collector = self.partner_id.with_company(self.company_id).collector_id
+        return collector or self.env.user
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_validate(self):
+        """Send reminders that waited for a collector's validation."""
+        waiting = self.filtered(lambda comm: comm.state == "to_validate")
+        if not waiting:
+            raise UserError(
+                self.env._("Only reminders waiting for validation can be validated.")
+            )
+        waiting._send()
+        waiting._advance_levels()
+
+    def action_cancel(self):
+        sent = self.filtered(lambda comm: comm.state == "sent")
+        if sent:
+            raise UserError(
+                self.env._(
+                    "%(count)s reminder(s) already went out and cannot be cancelled.",
+                    count=len(sent),
+                )
+            )
+        self.state = "cancelled"
+
+    def action_print_letters(self):
+        """One PDF with the letters of the selected reminders, to print in
+        one batch."""
+        letters = self.filtered(
+            lambda comm: comm.channel == "letter" and comm.letter_attachment_id
+        )
+        if not letters:
+            raise UserError(self.env._("None of the selected reminders is a letter."))
+        pdf = merge_pdf([letter.letter_attachment_id.raw for letter in letters])
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Letters %(date)s.pdf", date=fields.Date.today()),
+                "raw": pdf,
+                "mimetype": "application/pdf",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+
+    def _send(self):
+        """Send each reminder on its channel. A failure (no email, invalid
+        phone number) marks the reminder failed with its reason and gives
+        the collector a task; it never stops the others."""
+        for comm in self:
+            try:
+                with self.env.cr.savepoint():
+                    getattr(comm, f"_send_{comm.channel}")()
+                    comm.state = "sent"
+            except UserError as exc:
+                comm._fail(str(exc.args[0]))
+
+    def _fail(self, reason):
+        self.ensure_one()
+        self.write({"state": "failed", "error": reason})
+        self._schedule_collector_task(
+            self.env._("Reminder failed: %(reason)s", reason=reason)
+        )
+
+    def _schedule_collector_task(self, summary, note=None, activity_type=None):
+        self.ensure_one()
+        return self.activity_schedule(
+            activity_type or "mail.mail_activity_data_todo",
+            summary=summary,
+            note=note,
+            user_id=self._contact_user().id,
+        )
+
+    def _advance_levels(self):
+        """The reminded due lines climb to their level, as of the reminder's
+        day."""
+        groups = defaultdict(lambda: self.env["account.move.line"])
+        for comm in self:
+            for line in comm.line_ids.filtered("is_triggered"):
+                groups[(line.level_id.id, comm.date)] |= line.move_line_id
+        for (level_id, day), move_lines in groups.items():
+            move_lines.write(
+                {"collection_level_id": level_id, "collection_last_date": day}
+            )
+
+    def _send_email(self):
+        self.ensure_one()
+        if not self.recipient_id.email:
+            raise UserError(
+                self.env._(
+                    "%(contact)s has no email address.",
+                    contact=self.recipient_id.display_name,
+                )
+            )
+        template = self.level_id.mail_template_id or self.env.ref(
+            "collections_management.mail_template_first"
+        )
+        self.recipient_address = self.recipient_id.email
+        message = self.message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.mail_message_id = message[:1]
+
+    def _email_recipient_ids(self):
+        """Comma-separated ids of the email's recipients (for the template):
+        the recipient, and the salesperson when the level asks for a copy."""
+        self.ensure_one()
+        partners = self.recipient_id
+        salesperson = self.partner_id.user_id.partner_id
+        if self.level_id.cc_salesperson and salesperson.email:
+            partners |= salesperson
+        return ",".join(str(pid) for pid in partners.ids)
+
+    def _send_sms(self):
+        self.ensure_one()
+        number = self.recipient_id.mobile or self.recipient_id.phone
+        country = (self.recipient_id.country_id or self.partner_id.country_id).code
+        try:
+            e164 = to_e164(number, country)
+        except InvalidPhone as exc:
+            raise UserError(
+                self.env._(
+                    "No SMS to %(contact)s: %(reason)s.",
+                    contact=self.recipient_id.display_name,
+                    reason=str(exc),
+                )
+            ) from exc
+        template = self.level_id.sms_template_id or self.env.ref(
+            "collections_management.sms_template_first"
+        )
+        body = template._render_field("body", self.ids, compute_lang=True)[self.id]
+        self.write({"recipient_address": e164, "sms_body": body})
+        self.mail_message_id = self._message_sms(
+            body, partner_ids=[], sms_numbers=[e164]
+        )
+
+    def _send_letter(self):
+        self.ensure_one()
+        address = self.recipient_id._display_address(without_company=True).strip()
+        if not (self.recipient_id.street or self.recipient_id.city):
+            raise UserError(
+                self.env._(
+                    "%(contact)s has no postal address.",
+                    contact=self.recipient_id.display_name,
+                )
+            )
+        pdf = self._letter_pdf()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name}.pdf",
+                "raw": pdf,
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self.write(
+            {
+                "letter_attachment_id": attachment.id,
+                "recipient_address": address.replace("\n", ", "),
+            }
+        )
+
+    def _letter_pdf(self):
+        """The letter of this reminder, in the customer's language."""
+        self.ensure_one()
+        lang = self.recipient_id.lang or self.partner_id.lang or "en_US"
+        comm = self.with_context(lang=lang)
+        env, company, recipient = comm.env, self.company_id, self.recipient_id
+        level = self.level_id.with_context(lang=lang)
+
+        def amount(value, currency):
+            return format_amount(env, value, currency, lang_code=lang)
+
+        name_lines = [recipient.name or ""]
+        if recipient != self.partner_id:
+            name_lines.insert(0, self.partner_id.name)
+        rows = [
+            [
+                line.move_id.name,
+                format_date(env, line.date_maturity, lang_code=lang),
+                str(max(line.days_overdue, 0)),
+                amount(line.amount_residual_currency, line.currency_id),
+            ]
+            for line in self._due_lines()
+        ] + [
+            [
+                line.move_id.name,
+                "",
+                "",
+                "-" + amount(line.amount_residual_currency, line.currency_id),
+            ]
+            for line in self._credit_lines()
+        ]
+        totals = [
+            (
+                env._("Total due (%(currency)s)", currency=currency.name),
+                amount(net, currency),
+            )
+            for currency, _due, _credit, net in self._totals()
+        ]
+        bank = company.partner_id.bank_ids[:1]
+        payment_lines = [
+            env._("Pay online: %(url)s", url=self._portal_url()),
+        ]
+        if bank:
+            payment_lines.insert(
+                0,
+                env._(
+                    "By transfer to %(account)s, quoting the invoice numbers.",
+                    account=bank.acc_number,
+                ),
+            )
+        legal = []
+        if level.fee_enabled:
+            legal.append(
+                env._(
+                    "Fixed indemnity for recovery costs: %(fee)s per invoice paid "
+                    "late, in addition to late-payment interest.",
+                    fee=amount(level.fee_amount, company.currency_id),
+                )
+            )
+        if level.legal_text:
+            legal.append(html2plaintext(level.legal_text))
+        body = html2plaintext(level.letter_body or "") or env._(
+            "Unless we are mistaken, the invoices below remain unpaid. Please "
+            "settle them at your earliest convenience, or contact us if you "
+            "believe this is an error."
+        )
+        contact = self._contact_user()
+        letter = Letter(
+            company_lines=[
+                company.name,
+                *filter(None, [company.street, company.street2]),
+                " ".join(filter(None, [company.zip, company.city])),
+                " - ".join(filter(None, [company.phone, company.email])),
+            ],
+            recipient_lines=name_lines
+            + [
+                line
+                for line in recipient._display_address(without_company=True).split("\n")
+                if line.strip()
+            ],
+            place_date=", ".join(
+                filter(
+                    None,
+                    [company.city, format_date(env, self.date, lang_code=lang)],
+                )
+            ),
+            subject=level.name,
+            paragraphs=[escape(p) for p in body.split("\n") if p.strip()],
+            columns=[
+                env._("Invoice"),
+                env._("Due date"),
+                env._("Days late"),
+                env._("Amount"),
+            ],
+            rows=rows,
+            totals=totals,
+            payment_lines=[escape(line) for line in payment_lines],
+            closing=[
+                escape(
+                    env._(
+                        "Your contact: %(name)s %(email)s",
+                        name=contact.name,
+                        email=contact.email or "",
+                    )
+                )
+            ],
+            legal=[escape(line) for line in legal],
+        )
+        return render_letter(letter)
+
+    def _send_call(self):
+        self.ensure_one()
+        self.recipient_address = self.recipient_id.phone or self.recipient_id.mobile
+        rows = Markup("").join(
+            Markup("<li>%s: %s (%s)</li>")
+            % (
+                line.move_id.name,
+                format_amount(
+                    self.env, line.amount_residual_currency, line.currency_id
+                ),
+                self.env._("%(days)s days late", days=line.days_overdue),
+            )
+            for line in self._due_lines()
+        )
+        partner = self.partner_id.with_company(self.company_id)
+        self.activity_id = partner.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=self.env._(
+                "Call about %(level)s (%(amount)s due)",
+                level=self.level_id.name,
+                amount=format_amount(self.env, self.amount_due, self.currency_id),
+            ),
+            note=Markup("<ul>%s</ul>") % rows,
+            user_id=self._contact_user().id,
+        )
+
+    def _log_on_documents(self):
+        """A note on the customer's and on each invoice's chatter, so the
+        history stays on the documents the users open."""
+        labels = dict(self._fields["channel"]._description_selection(self.env))
+        by_partner, by_move = defaultdict(list), defaultdict(list)
+        for comm in self:
+            text = self.env._(
+                "%(level)s (%(channel)s, %(state)s) to %(recipient)s",
+                level=comm.level_id.name,
+                channel=labels[comm.channel],
+                state=dict(self._fields["state"]._description_selection(self.env))[
+                    comm.state
+                ],
+                recipient=comm.recipient_address or comm.recipient_id.display_name,
+            )
+            link = Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>') % (
+                self._name,
+                comm.id,
+                text,
+            )
+            by_partner[comm.partner_id].append(link)
+            for move in comm._due_lines().move_id:
+                by_move[move.id].append(link)
+        for partner, links in by_partner.items():
+            partner._message_log(body=Markup("<br/>").join(links))
+        if by_move:
+            self.env["account.move"].browse(list(by_move))._message_log_batch(
+                bodies={
+                    mid: Markup("<br/>").join(links) for mid, links in by_move.items()
+                }
+            )
+
+    def _ask_validation(self):
+        """One task per collector listing the reminders waiting for them."""
+        by_user = defaultdict(lambda: self.browse())
+        for comm in self:
+            by_user[comm._contact_user()] |= comm
+        for user, comms in by_user.items():
+            for comm in comms:
+                comm.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Validate this reminder"),
+                    user_id=user.id,
+                )
+
+    def _message_receive_bounce(self, email, partner):
+        """A bounced reminder is a failed one: the collector gets a task."""
+        res = super()._message_receive_bounce(email, partner)
+        for comm in self.filtered(lambda c: c.channel == "email"):
+            comm.is_bounced = True
+            comm._fail(self.env._("The email to %(email)s bounced.", email=email))
+        return res
+
+
+class CollectionCommunicationLine(models.Model):
+    """A due line or a credit listed in a reminder, as it stood that day."""
+
+    _name = "collection.communication.line"
+    _description = "Collection Communication Line"
+    _order = "communication_id, kind desc, date_maturity, id"
+
+    communication_id = fields.Many2one(
+        "collection.communication", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="communication_id.company_id", store=True)
+    kind = fields.Selection([("due", "Due"), ("credit", "Credit")], required=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", required=True, ondelete="cascade", index=True
+    )
+    move_id = fields.Many2one(related="move_line_id.move_id", store=True)
+    date_maturity = fields.Date(string="Due Date")
+    currency_id = fields.Many2one("res.currency", required=True)
+    amount_residual_currency = fields.Monetary(
+        string="Amount", currency_field="currency_id"
+    )
+    is_triggered = fields.Boolean(
+        help="This line reached the level today; the others are listed for "
+        "the customer's information.",
+    )
+    level_id = fields.Many2one("collection.policy.level")
+    days_overdue = fields.Integer()

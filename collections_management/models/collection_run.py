@@ -1,0 +1,317 @@
+import logging
+from collections import defaultdict
+from datetime import datetime
+
+import pytz
+
+from odoo import api, fields, models
+
+from ..engine.reminders import Credit, DueLine, plan_reminders
+
+_logger = logging.getLogger(__name__)
+
+# Namespace of the PostgreSQL advisory lock that keeps two runs of one
+# company from overlapping (the second key is the company id).
+RUN_LOCK = 74_311
+
+
+class CollectionRun(models.Model):
+    """A day's reminder run for one company: what it did, for the record."""
+
+    _name = "collection.run"
+    _description = "Collections Run"
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name")
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    date = fields.Date(required=True, index=True)
+    user_id = fields.Many2one("res.users", string="Started By", readonly=True)
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        default="running",
+        required=True,
+    )
+    reminder_count = fields.Integer(string="Reminders")
+    skipped_count = fields.Integer(
+        string="Skipped Customers",
+        help="Customers with a level due but nothing to send (net balance not "
+        "positive, or below the policy's minimum amount).",
+    )
+    failed_count = fields.Integer(string="Failed")
+    communication_ids = fields.One2many(
+        "collection.communication", "run_id", string="Communications"
+    )
+    log = fields.Text(readonly=True)
+
+    def _compute_name(self):
+        for run in self:
+            run.name = f"{run.company_id.name} {run.date}"
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_daily(self):
+        """The daily cron: every company, committing after each batch so that
+        a crash loses no finished batch (the run is idempotent)."""
+        for company in self.env["res.company"].search([]):
+            self._run_company(company, commit=True)
+        self.env["account.move"]._cron_collections_plan()
+
+    @api.model
+    def action_run_now(self):
+        """ "Run now" for the companies selected in the user's switcher."""
+        runs = self.browse()
+        for company in self.env.companies:
+            runs |= self._run_company(company)
+        self.env["account.move"]._collections_plan_companies(self.env.companies)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "collection.run",
+            "view_mode": "list,form",
+            "domain": [("id", "in", runs.ids)],
+            "name": self.env._("Collections Runs"),
+        }
+
+    @api.model
+    def _company_today(self, company):
+        """Today in the company's time zone (the day its customers live)."""
+        tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+        return datetime.now(tz).date()
+
+    @api.model
+    def _run_company(
+        self,
+        company,
+        today=None,
+        commit=False,
+        batch_size=200,
+        partners=None,
+        force_lines=None,
+    ):
+        """Send the reminders due today in ``company``; return the run, or
+        nothing when another run of the company is in progress.
+
+        ``partners`` limits the run to these customers; ``force_lines``
+        (receivable lines) take their next level today even before its day.
+        """
+        self = self.with_company(company)
+        today = today or self._company_today(company)
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (RUN_LOCK, company.id))
+        if not cr.fetchone()[0]:
+            _logger.info("collections run of %s already in progress", company.name)
+            return self.browse()
+        try:
+            run = self.create(
+                {"company_id": company.id, "date": today, "user_id": self.env.uid}
+            )
+            if commit:
+                # the cron keeps the run's record even if a batch fails later
+                cr.commit()  # pylint: disable=invalid-commit
+            run._execute(today, commit, batch_size, partners, force_lines)
+            return run
+        finally:
+            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUN_LOCK, company.id))
+
+    # ------------------------------------------------------------------
+    # The run
+    # ------------------------------------------------------------------
+
+    def _execute(self, today, commit, batch_size, partners=None, force_lines=None):
+        self.ensure_one()
+        company = self.company_id
+        decisions, skipped = self._plan(today, partners, force_lines)
+        done = self.env["collection.communication"].search_fetch(
+            [("company_id", "=", company.id), ("date", "=", today)], ["partner_id"]
+        )
+        already = set(done.partner_id.ids)
+        waiting = set(
+            self.env["collection.communication"]
+            .search([("company_id", "=", company.id), ("state", "=", "to_validate")])
+            .partner_id.ids
+        )
+        todo = [
+            (reminder, policy)
+            for reminder, policy in decisions
+            if reminder.partner not in already and reminder.partner not in waiting
+        ]
+        created = self.env["collection.communication"]
+        for start in range(0, len(todo), batch_size):
+            with self.env.cr.savepoint():
+                created |= self._process(todo[start : start + batch_size], today)
+            if commit:
+                # a crash must not lose finished batches: each batch is whole
+                # (its reminders, their sending and the levels they set) and a
+                # new run skips what was sent today, so committing is safe
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.write(
+            {
+                "state": "done",
+                "reminder_count": len(created),
+                "skipped_count": len(skipped),
+                "failed_count": len(created.filtered(lambda c: c.state == "failed")),
+                "log": "\n".join(
+                    f"{self.env['res.partner'].browse(p).display_name}: {reason}"
+                    for p, reason in sorted(skipped.items())
+                )
+                or False,
+            }
+        )
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _plan(self, today, partners=None, force_lines=None):
+        """[(engine reminder, policy)] due today, and {partner: why not}."""
+        company = self.company_id
+        aml = self.env["account.move.line"].with_company(company)
+        only = (
+            [("partner_id", "child_of", partners.commercial_partner_id.ids)]
+            if partners
+            else []
+        )
+        lines = aml.search_fetch(
+            only
+            + [
+                ("company_id", "=", company.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "!=", 0),
+                ("partner_id", "!=", False),
+            ],
+            [
+                "partner_id",
+                "move_id",
+                "date_maturity",
+                "currency_id",
+                "amount_residual",
+                "amount_residual_currency",
+                "collection_level_id",
+                "collection_last_date",
+            ],
+        )
+        paused = lines.move_id._collection_pause_reasons()
+        partners = lines.partner_id.commercial_partner_id.with_company(company)
+        policy_of = partners._collection_policies(company)
+        by_policy = defaultdict(lambda: ([], []))
+        for line in lines:
+            partner = line.partner_id.commercial_partner_id
+            policy = policy_of.get(partner.id)
+            if not policy or not policy.level_ids:
+                continue
+            due, credits = by_policy[policy]
+            currency = line.currency_id.name
+            if line.amount_residual > 0 and line.move_id.move_type == "out_invoice":
+                due.append(
+                    DueLine(
+                        key=line.id,
+                        partner=partner.id,
+                        due_date=line.date_maturity or line.move_id.invoice_date_due,
+                        currency=currency,
+                        residual=line.amount_residual_currency,
+                        residual_company=line.amount_residual,
+                        last_level=line.collection_level_id.id or None,
+                        last_date=line.collection_last_date or None,
+                        paused=paused.get(line.move_id.id),
+                    )
+                )
+            elif line.amount_residual < 0:
+                credits.append(
+                    Credit(
+                        key=line.id,
+                        partner=partner.id,
+                        currency=currency,
+                        amount=-line.amount_residual_currency,
+                        amount_company=-line.amount_residual,
+                    )
+                )
+        decisions, skipped = [], {}
+        for policy, (due, credits) in by_policy.items():
+            levels = policy.level_ids
+            reminders, policy_skipped = plan_reminders(
+                due,
+                credits,
+                [level._engine_level() for level in levels],
+                today,
+                min_amount=policy.min_amount,
+                rounding=company.currency_id.decimal_places,
+                force=frozenset(force_lines.ids if force_lines else ()),
+            )
+            decisions += [(reminder, policy) for reminder in reminders]
+            skipped.update(policy_skipped)
+        return decisions, skipped
+
+    def _process(self, batch, today):
+        """Create, send and log the communications of a batch of partners."""
+        Comm = self.env["collection.communication"]
+        Partner = self.env["res.partner"]
+        Level = self.env["collection.policy.level"]
+        currency_ids = {
+            currency.name: currency.id
+            for currency in self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([])
+        }
+        # browse the batch at once, so that reads are prefetched together
+        partners = Partner.browse([reminder.partner for reminder, _p in batch])
+        levels = Level.browse([reminder.level for reminder, _p in batch])
+        vals_list = []
+        for (reminder, _policy), partner, level in zip(
+            batch, partners, levels, strict=True
+        ):
+            recipient, source = partner._collection_recipient()
+            lines = [
+                (
+                    0,
+                    0,
+                    {
+                        "kind": "due",
+                        "move_line_id": line.key,
+                        "date_maturity": line.due_date,
+                        "currency_id": currency_ids[line.currency],
+                        "amount_residual_currency": line.residual,
+                        "is_triggered": line.key in reminder.triggered,
+                        "level_id": reminder.triggered.get(line.key),
+                        "days_overdue": (today - line.due_date).days,
+                    },
+                )
+                for line in reminder.lines
+            ] + [
+                (
+                    0,
+                    0,
+                    {
+                        "kind": "credit",
+                        "move_line_id": credit.key,
+                        "currency_id": currency_ids[credit.currency],
+                        "amount_residual_currency": credit.amount,
+                    },
+                )
+                for credit in reminder.credits
+            ]
+            for channel in level._channels():
+                vals_list.append(
+                    {
+                        "run_id": self.id,
+                        "company_id": self.company_id.id,
+                        "partner_id": partner.id,
+                        "recipient_id": recipient.id,
+                        "recipient_source": source,
+                        "level_id": level.id,
+                        "channel": channel,
+                        "date": today,
+                        "state": "to_validate" if level.needs_validation else "draft",
+                        "amount_due": reminder.net_company,
+                        "line_ids": lines,
+                    }
+                )
+        comms = Comm.create(vals_list)
+        to_send = comms.filtered(lambda comm: comm.state == "draft")
+        to_send._send()
+        to_send._advance_levels()
+        to_send._log_on_documents()
+        comms.filtered(lambda comm: comm.state == "to_validate")._ask_validation()
+        return comms
