@@ -49,6 +49,6 @@ def populate(odoo_rt, pg, db, customers, seed, today=None, progress=True, log=pr
         counts = generator.generate(env, plan, generator.Progress(enabled=progress))
         timings["generate_s"] = time.monotonic() - started
         started = time.monotonic()
-        env["account.move"]._cron_collections_plan()
+        env["collection.run"]._cron_daily()
         timings["collections_cron_s"] = time.monotonic() - started
     return counts, timings
