@@ -29,7 +29,10 @@ class CollectionCommunication(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    _rec_names_search = ["partner_id", "level_id"]
+
+    # computed when read, so that each user reads it in their own language
+    name = fields.Char(compute="_compute_name")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda s: s.env.company
     )
@@ -191,7 +194,7 @@ class CollectionCommunication(models.Model):
         self.ensure_one()
         moves = self._due_lines().move_id
         if len(moves) == 1:
-            return moves._get_share_url(redirect=True)
+            return moves.get_portal_url()
         return "/my/invoices"
 
     def _pixel_url(self):
