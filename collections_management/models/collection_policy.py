@@ -1,5 +1,8 @@
+from ast import literal_eval
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 
 class CollectionPolicy(models.Model):
@@ -36,6 +39,60 @@ class CollectionPolicy(models.Model):
         help="No reminder is sent to a customer whose amount due, in the "
         "company's currency, is below this amount.",
     )
+
+    # Assignment rules: a customer without a policy of its own follows the
+    # first policy (by sequence) whose rules all match it, else the default.
+    category_ids = fields.Many2many(
+        "res.partner.category",
+        string="Customer Tags",
+        help="Customers with any of these tags (a segment, for instance).",
+    )
+    country_ids = fields.Many2many("res.country", string="Countries")
+    lang_ids = fields.Many2many("res.lang", string="Languages")
+    partner_domain = fields.Char(
+        string="Other Conditions",
+        help="Any further condition on the customer, as a domain.",
+    )
+    has_rules = fields.Boolean(compute="_compute_has_rules", store=True)
+
+    @api.depends("category_ids", "country_ids", "lang_ids", "partner_domain")
+    def _compute_has_rules(self):
+        for policy in self:
+            policy.has_rules = bool(
+                policy.category_ids
+                or policy.country_ids
+                or policy.lang_ids
+                or (policy.partner_domain and policy.partner_domain != "[]")
+            )
+
+    @api.constrains("partner_domain")
+    def _check_partner_domain(self):
+        for policy in self.filtered("partner_domain"):
+            try:
+                self.env["res.partner"].search_count(policy._rule_domain(), limit=1)
+            except Exception as exc:
+                raise ValidationError(
+                    self.env._(
+                        "The conditions of policy %(policy)s are not a valid "
+                        "domain: %(error)s",
+                        policy=policy.name,
+                        error=exc,
+                    )
+                ) from exc
+
+    def _rule_domain(self):
+        """The customers this policy's rules select, as a domain."""
+        self.ensure_one()
+        parts = []
+        if self.category_ids:
+            parts.append([("category_id", "in", self.category_ids.ids)])
+        if self.country_ids:
+            parts.append([("country_id", "in", self.country_ids.ids)])
+        if self.lang_ids:
+            parts.append([("lang", "in", self.lang_ids.mapped("code"))])
+        if self.partner_domain:
+            parts.append(literal_eval(self.partner_domain))
+        return expression.AND(parts) if parts else []
 
     @api.depends("level_ids")
     def _compute_level_count(self):

@@ -37,14 +37,27 @@ class ResPartner(models.Model):
 
     def _collection_policies(self, company):
         """{commercial partner id: policy} in ``company``: the customer's own
-        policy, else the company's default."""
-        default = self.env["collection.policy"].search(
-            [("company_id", "=", company.id), ("is_default", "=", True)], limit=1
+        policy, else the first policy whose assignment rules match it, else
+        the company's default."""
+        policies = self.env["collection.policy"].search(
+            [("company_id", "=", company.id)]
         )
+        default = policies.filtered("is_default")[:1]
         partners = self.commercial_partner_id.with_company(company)
-        return {
-            partner.id: partner.collection_policy_id or default for partner in partners
+        result = {
+            partner.id: partner.collection_policy_id
+            for partner in partners
+            if partner.collection_policy_id
         }
+        todo = partners.filtered(lambda p: p.id not in result)
+        for policy in policies.filtered("has_rules"):  # by sequence
+            if not todo:
+                break
+            matched = todo.filtered_domain(policy._rule_domain())
+            result.update(dict.fromkeys(matched.ids, policy))
+            todo -= matched
+        result.update(dict.fromkeys(todo.ids, default))
+        return result
 
     def _collection_recipient(self):
         """``(contact, reason)``: who receives this customer's reminders. A

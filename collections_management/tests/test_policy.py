@@ -119,3 +119,60 @@ class TestPolicy(CollectionsCommon):
             )
         )
         self.assertNotIn(other_company, visible.company_id)
+
+
+@tagged("post_install", "-at_install")
+class TestPolicyAssignment(CollectionsCommon):
+    """Customers get a policy by rule, without anyone setting it by hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Policy = cls.env["collection.policy"]
+        cls.key_tag = cls.env["res.partner.category"].create({"name": "Key account"})
+        cls.gentle = Policy.create(
+            {"name": "Key accounts", "sequence": 1, "category_ids": cls.key_tag.ids}
+        )
+        cls.french = Policy.create(
+            {
+                "name": "France",
+                "sequence": 2,
+                "country_ids": cls.env.ref("base.fr").ids,
+            }
+        )
+        cls.big = Policy.create(
+            {
+                "name": "Large customers",
+                "sequence": 3,
+                "partner_domain": "[('name', 'ilike', 'holding')]",
+            }
+        )
+
+    def _policy(self, **vals):
+        partner = self.env["res.partner"].create({"name": "Client", **vals})
+        return partner._collection_policy(self.company)
+
+    def test_rules(self):
+        self.assertEqual(self._policy(category_id=self.key_tag.ids), self.gentle)
+        self.assertEqual(
+            self._policy(country_id=self.env.ref("base.fr").id), self.french
+        )
+        self.assertEqual(self._policy(name="Durand Holding"), self.big)
+        self.assertEqual(self._policy(), self.policy)  # the default
+
+    def test_first_matching_policy_wins(self):
+        both = self._policy(
+            category_id=self.key_tag.ids, country_id=self.env.ref("base.fr").id
+        )
+        self.assertEqual(both, self.gentle)
+
+    def test_own_policy_wins(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Client", "category_id": self.key_tag.ids}
+        )
+        partner.with_company(self.company).collection_policy_id = self.french
+        self.assertEqual(partner._collection_policy(self.company), self.french)
+
+    def test_bad_domain_refused(self):
+        with self.assertRaisesRegex(ValidationError, "not a valid domain"):
+            self.big.partner_domain = "[('no_such_field', '=', 1)]"
