@@ -33,22 +33,41 @@ def install(odoo_rt, pg, db, log=print):
     )
 
 
-def populate(odoo_rt, pg, db, customers, seed, today=None, progress=True, log=print):
+def populate(
+    odoo_rt,
+    pg,
+    db,
+    customers,
+    seed,
+    today=None,
+    progress=True,
+    log=print,
+    writer="sql",
+    run_cron=True,
+    plan_options=None,
+):
     """Generate the data set into ``db``, then run the collections cron once.
 
+    ``writer``: ``"sql"`` (default: the ledger written with SQL, much
+    faster) or ``"orm"`` (the reference, see ``suite.ledger_check``).
     Returns ``(counts, timings)``.
     """
     today = today or date.today()
     started = time.monotonic()
-    plan = planmod.make_plan(customers=customers, seed=seed, today=today)
+    plan = planmod.make_plan(
+        customers=customers, seed=seed, today=today, **(plan_options or {})
+    )
     timings = {"plan_s": time.monotonic() - started}
     with odoo_env.environment(odoo_rt, pg, db) as env:
         env["ir.config_parameter"].sudo().set_param(odoo_env.MARKER, "building")
         env.cr.commit()
         started = time.monotonic()
-        counts = generator.generate(env, plan, generator.Progress(enabled=progress))
+        counts = generator.generate(
+            env, plan, generator.Progress(enabled=progress), writer=writer
+        )
         timings["generate_s"] = time.monotonic() - started
-        started = time.monotonic()
-        env["collection.run"]._cron_daily()
-        timings["collections_cron_s"] = time.monotonic() - started
+        if run_cron:
+            started = time.monotonic()
+            env["collection.run"]._cron_daily()
+            timings["collections_cron_s"] = time.monotonic() - started
     return counts, timings

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 MARKER = "collections_suite.generated"
+_parsed = []
 
 
 @contextlib.contextmanager
@@ -13,16 +14,20 @@ def environment(odoo_rt, pg, db, log_level="warn"):
     import odoo  # noqa: PLC0415 - found by runtime.find_odoo()
     from odoo.tools import config  # noqa: PLC0415
 
-    config.parse_config(
-        [
-            f"--addons-path={odoo_rt.addons_path}",
-            *pg.odoo_args(),
-            "-d",
-            db,
-            f"--log-level={log_level}",
-            "--without-demo=all",
-        ]
-    )
+    # Odoo's configuration can be parsed once per process; later
+    # environments (another database) reuse it.
+    if not _parsed:
+        _parsed.append(db)
+        config.parse_config(
+            [
+                f"--addons-path={odoo_rt.addons_path}",
+                *pg.odoo_args(),
+                "-d",
+                db,
+                f"--log-level={log_level}",
+                "--without-demo=all",
+            ]
+        )
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
         yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
