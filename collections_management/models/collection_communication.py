@@ -1,3 +1,4 @@
+import logging
 import uuid
 from collections import defaultdict
 
@@ -11,6 +12,8 @@ from odoo.tools.pdf import merge_pdf
 from ..engine.letter import Letter
 from ..engine.letter import render as render_letter
 from ..engine.phone import InvalidPhone, to_e164
+
+_logger = logging.getLogger(__name__)
 
 CHANNELS = [
     ("email", "Email"),
@@ -54,6 +57,7 @@ class CollectionCommunication(models.Model):
     recipient_source = fields.Selection(
         [
             ("collections_contact", "Collections contact"),
+            ("collections_email", "Collections email"),
             ("invoice_address", "Invoice address"),
             ("customer", "Customer"),
         ],
@@ -269,13 +273,73 @@ class CollectionCommunication(models.Model):
         """Send each reminder on its channel. A failure (no email, invalid
         phone number) marks the reminder failed with its reason and gives
         the collector a task; it never stops the others."""
+        emails = self.filtered(lambda comm: comm.channel == "email")
+        for comm in emails - emails._send_email_batch():
+            comm._send_one()
+        for comm in self - emails:
+            comm._send_one()
+
+    def _send_one(self):
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                getattr(self, f"_send_{self.channel}")()
+                self.state = "sent"
+        except UserError as exc:
+            self._fail(str(exc.args[0]))
+
+    def _send_email_batch(self):
+        """Send the emails with an address in one mail composer per template
+        (rendered together, a message on each reminder's chatter), and return
+        them. Emails without an address, or of a batch that fails, are left
+        to :meth:`_send_one`, which fails or sends them one by one."""
+        sent = self.browse()
+        by_template = defaultdict(lambda: self.browse())
         for comm in self:
+            if comm._email_to() or comm.recipient_id.email:
+                by_template[comm._email_template()] |= comm
+        for template, comms in by_template.items():
             try:
                 with self.env.cr.savepoint():
-                    getattr(comm, f"_send_{comm.channel}")()
-                    comm.state = "sent"
-            except UserError as exc:
-                comm._fail(str(exc.args[0]))
+                    for comm in comms:
+                        comm.recipient_address = (
+                            comm._email_to() or comm.recipient_id.email
+                        )
+                    composer = (
+                        self.env["mail.compose.message"]
+                        .with_context(
+                            default_composition_mode="comment",
+                            default_model=self._name,
+                            default_res_ids=comms.ids,
+                            default_template_id=template.id,
+                        )
+                        .create(
+                            {
+                                "message_type": "comment",
+                                "subtype_id": self.env.ref("mail.mt_comment").id,
+                            }
+                        )
+                    )
+                    _mails, messages = composer._action_send_mail()
+                    by_res = {message.res_id: message.id for message in messages}
+                    for comm in comms:
+                        comm.write(
+                            {"state": "sent", "mail_message_id": by_res.get(comm.id)}
+                        )
+                    sent |= comms
+            except Exception:  # noqa: BLE001 - each is then sent on its own
+                _logger.warning(
+                    "batch of %s reminder emails failed; sending them one by one",
+                    len(comms),
+                    exc_info=True,
+                )
+        return sent
+
+    def _email_template(self):
+        self.ensure_one()
+        return self.level_id.mail_template_id or self.env.ref(
+            "collections_management.mail_template_first"
+        )
 
     def _fail(self, reason):
         self.ensure_one()
@@ -307,19 +371,17 @@ class CollectionCommunication(models.Model):
 
     def _send_email(self):
         self.ensure_one()
-        if not self.recipient_id.email:
+        address = self._email_to() or self.recipient_id.email
+        if not address:
             raise UserError(
                 self.env._(
                     "%(contact)s has no email address.",
                     contact=self.recipient_id.display_name,
                 )
             )
-        template = self.level_id.mail_template_id or self.env.ref(
-            "collections_management.mail_template_first"
-        )
-        self.recipient_address = self.recipient_id.email
+        self.recipient_address = address
         message = self.message_post_with_source(
-            template,
+            self._email_template(),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
@@ -330,10 +392,20 @@ class CollectionCommunication(models.Model):
         the recipient, and the salesperson when the level asks for a copy."""
         self.ensure_one()
         partners = self.recipient_id
+        if self._email_to():
+            partners = self.env["res.partner"]
         salesperson = self.partner_id.user_id.partner_id
         if self.level_id.cc_salesperson and salesperson.email:
             partners |= salesperson
         return ",".join(str(pid) for pid in partners.ids)
+
+    def _email_to(self):
+        """The customer's dedicated collections email, when it receives the
+        reminder (for the template's ``email_to``), else ``""``."""
+        self.ensure_one()
+        if self.recipient_source == "collections_email":
+            return self.partner_id.collection_email or ""
+        return ""
 
     def _send_sms(self):
         self.ensure_one()
@@ -544,8 +616,15 @@ class CollectionCommunication(models.Model):
             by_partner[comm.partner_id].append(link)
             for move in comm._due_lines().move_id:
                 by_move[move.id].append(link)
-        for partner, links in by_partner.items():
-            partner._message_log(body=Markup("<br/>").join(links))
+        if by_partner:
+            self.env["res.partner"].browse(
+                [partner.id for partner in by_partner]
+            )._message_log_batch(
+                bodies={
+                    partner.id: Markup("<br/>").join(links)
+                    for partner, links in by_partner.items()
+                }
+            )
         if by_move:
             self.env["account.move"].browse(list(by_move))._message_log_batch(
                 bodies={

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import email_normalize
 
 
 class ResPartner(models.Model):
@@ -23,10 +25,26 @@ class ResPartner(models.Model):
         help="No automatic reminder is planned for this customer.",
     )
 
+    collection_email = fields.Char(
+        string="Collections Email",
+        help="A dedicated address for payment reminders (accounts payable, "
+        "for instance). Used unless a contact is marked for collections.",
+    )
     is_collections_contact = fields.Boolean(
         string="Collections Contact",
         help="Reminders of the company go to this contact.",
     )
+
+    @api.constrains("collection_email")
+    def _check_collection_email(self):
+        for partner in self.filtered("collection_email"):
+            if not email_normalize(partner.collection_email):
+                raise ValidationError(
+                    self.env._(
+                        "%(email)s is not a valid email address.",
+                        email=partner.collection_email,
+                    )
+                )
 
     def _collection_policy(self, company):
         """The policy that applies to this customer in ``company``."""
@@ -61,14 +79,17 @@ class ResPartner(models.Model):
 
     def _collection_recipient(self):
         """``(contact, reason)``: who receives this customer's reminders. A
-        contact marked for collections, else the invoice address, else the
-        customer itself."""
+        contact marked for collections, else the customer with its dedicated
+        collections email, else the invoice address, else the customer
+        itself."""
         self.ensure_one()
         customer = self.commercial_partner_id
         contacts = customer.child_ids.filtered("active")
         for contact in contacts:
             if contact.is_collections_contact:
                 return contact, "collections_contact"
+        if customer.collection_email:
+            return customer, "collections_email"
         for contact in contacts:
             if contact.type == "invoice":
                 return contact, "invoice_address"

@@ -5,7 +5,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -294,6 +294,32 @@ class TestReminderRun(CollectionsCommon):
         self.assertEqual(comm.recipient_id, contact)
         self.assertEqual(comm.recipient_source, "collections_contact")
         self.assertEqual(comm.recipient_address, "ap@martin.example")
+
+    def test_collections_email_receives_it(self):
+        self.customer.collection_email = "payables@martin.example"
+        self._level("First reminder").cc_salesperson = True
+        salesperson = new_test_user(
+            self.env, login="sam", name="Sam Sales", email="sam@suite.example"
+        )
+        self.customer.user_id = salesperson
+        self._invoice(800, "2026-01-01", "2026-02-20")
+        self._run()
+        comm = self._comms(self.customer)
+        self.assertEqual(comm.recipient_source, "collections_email")
+        self.assertEqual(comm.recipient_address, "payables@martin.example")
+        mail = self.env["mail.mail"].search(
+            [("mail_message_id", "=", comm.mail_message_id.id)]
+        )
+        # the dedicated address and the salesperson in copy, not the
+        # customer's main address
+        self.assertEqual(
+            sorted(mail.recipient_ids.mapped("email")),
+            ["payables@martin.example", "sam@suite.example"],
+        )
+
+    def test_collections_email_must_be_valid(self):
+        with self.assertRaisesRegex(ValidationError, "not a valid email"):
+            self.customer.collection_email = "payables at martin"
 
     def test_validation_before_sending(self):
         self._level("First reminder").needs_validation = True
