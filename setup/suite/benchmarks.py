@@ -5,10 +5,15 @@ kept as a PostgreSQL template named after its size and seed, so that the next
 run starts from a copy in seconds instead of a new generation.
 """
 
+import json
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
 
-from . import build, odoo_env
+from . import build, history, oca, odoo_env
 
 
 @dataclass
@@ -25,10 +30,11 @@ def template_name(customers, seed):
     return f"cs_tpl_{customers}_{seed}"
 
 
-def database_from_template(ctx, name, log=print):
-    """A new database ``name`` copied from the generated template of this size
-    (generating the template first when there is none)."""
-    template = template_name(ctx.customers, ctx.seed)
+def database_from_template(ctx, name, template=None, make=None, log=print):
+    """A new database ``name`` copied from a generated template (by default
+    the demo data set of this size), generating the template first with
+    ``make(template)`` when there is none."""
+    template = template or template_name(ctx.customers, ctx.seed)
     if ctx.fresh and template in ctx.pg.databases():
         odoo_env.drop_database(ctx.pg, template)
     if template not in ctx.pg.databases() or not odoo_env.is_generated(
@@ -36,12 +42,18 @@ def database_from_template(ctx, name, log=print):
     ):
         odoo_env.drop_database(ctx.pg, template)
         log(f"no template {template} yet: generating it (kept for next runs)")
+        started = time.monotonic()
         build.install(ctx.odoo, ctx.pg, template, log=log)
-        build.populate(ctx.odoo, ctx.pg, template, ctx.customers, ctx.seed, log=log)
+        if make:
+            make(template)
+        else:
+            build.populate(ctx.odoo, ctx.pg, template, ctx.customers, ctx.seed, log=log)
+        log(f"template {template} made in {time.monotonic() - started:.0f} s")
     odoo_env.drop_database(ctx.pg, name)
     started = time.monotonic()
     odoo_env.copy_database(ctx.pg, template, name)
     log(f"copied {template} to {name} in {time.monotonic() - started:.1f} s")
+    build.update(ctx.odoo, ctx.pg, name, log=log)
     return name
 
 
@@ -63,10 +75,116 @@ def bench_generate(ctx):
     return figures
 
 
+# The dunning benchmark's data set: invoices of the last 80 days (about half
+# of them open, five per customer), and the reminders of the runs up to two
+# days before (no run yesterday, a Sunday say), so that about a quarter of
+# the customers are due a reminder today.
+DUNNING_HISTORY_DAYS = 80
+DUNNING_LAST_RUN_DAYS_AGO = 2
+
+
+def bench_dunning(ctx):
+    """The daily reminder run on 20,000 customers with 100,000 open invoices."""
+    customers = ctx.customers
+    template = f"cs_tpl_dunning_{customers}_{ctx.seed}"
+
+    def make(db):
+        today = date.today()
+        build.populate(
+            ctx.odoo,
+            ctx.pg,
+            db,
+            customers,
+            ctx.seed,
+            today=today,
+            run_cron=False,
+            plan_options={"history_days": DUNNING_HISTORY_DAYS},
+        )
+        with odoo_env.environment(ctx.odoo, ctx.pg, db) as env:
+            until = today - timedelta(days=DUNNING_LAST_RUN_DAYS_AGO)
+            lines = history.apply(env, until)
+            print(f"reminder history up to {until}: {lines} due lines reminded")
+
+    db = database_from_template(ctx, "cs_bench_dunning", template=template, make=make)
+    info = json.loads(
+        ctx.pg.execute(
+            f"SELECT value FROM ir_config_parameter WHERE key = '{odoo_env.MARKER}'",
+            dbname=db,
+        )[0][0]
+    )
+    counts = ctx.pg.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT commercial_partner_id) FROM account_move "
+        "WHERE move_type = 'out_invoice' AND state = 'posted' "
+        "AND payment_state IN ('not_paid', 'partial')",
+        dbname=db,
+    )[0]
+    print(
+        f"data set of {info['today']}: {info['counts']['customers']} customers, "
+        f"{info['counts']['invoices']} invoices, {counts[0]} open "
+        f"(of {counts[1]} customers)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "suite.run_dunning", db],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise RuntimeError("the daily run failed")
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures["open_invoices"] = counts[0]
+    if not ctx.keep:
+        odoo_env.drop_database(ctx.pg, db)
+    figures.update(_oca_dunning(ctx, template))
+    return figures
+
+
+def _oca_dunning(ctx, template):
+    """OCA's credit control run on a copy of the same data, when its 18.0
+    add-on can be had; ``{}`` (and a line saying why) otherwise."""
+    if "--no-oca" in (ctx.extra or ()):
+        print("OCA comparison skipped: --no-oca")
+        return {}
+    folder, reason = oca.fetch()
+    if not folder:
+        print(f"OCA comparison skipped: {reason}")
+        return {}
+    db = database_from_template(ctx, "cs_bench_dunning_oca", template=template)
+    try:
+        started = time.monotonic()
+        oca.install(ctx.odoo, ctx.pg, db, folder)
+        print(f"installed {oca.ADDON} in {time.monotonic() - started:.0f} s")
+        result = subprocess.run(
+            [sys.executable, "-m", "suite.oca", db, str(folder)],
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            sys.stderr.write(result.stdout + result.stderr)
+            print("OCA comparison failed (see above)")
+            return {}
+        return json.loads(result.stdout.strip().splitlines()[-1])
+    finally:
+        if not ctx.keep:
+            odoo_env.drop_database(ctx.pg, db)
+
+
 BENCHMARKS = {
     "generate": (
         bench_generate,
         "generate the demo data set (default 300 customers; --customers 20000 "
         "for the large size) and keep it as the benchmarks' template",
     ),
+    "dunning": (
+        bench_dunning,
+        "the daily reminder run: 20,000 customers, about 100,000 open invoices, "
+        "about 5,000 customers due today (target < 120 s, < 1.5 GB)",
+    ),
 }
+
+# Default size per benchmark (``--customers`` overrides it).
+DEFAULT_CUSTOMERS = {"generate": 300, "dunning": 20000}

@@ -602,18 +602,32 @@ class Writer:
         env = self.env
         self.partners = {}
         positions = {}
+        all_positions = env["account.fiscal.position"].search([])
+        by_zip = {p.company_id.id for p in all_positions if p.zip_from or p.zip_to}
+        by_state = {p.company_id.id for p in all_positions if p.state_ids}
+        # the customers' own fiscal position (company dependent), read at once
+        own_position = {}
+        for co in self.cos.values():
+            keys = [c.key for c in self.plan.customers if c.company == co.key]
+            records = env["res.partner"].browse(
+                [self.partner_records[key].id for key in keys]
+            )
+            for partner in records.with_company(co.record):
+                own_position[partner.id] = partner.property_account_position_id.id
         for customer in self.plan.customers:
             partner = self.partner_records[customer.key]
             co = self.cos[customer.company]
             if partner.commercial_partner_id != partner or partner.child_ids:
                 raise Unsupported(f"partner {partner.name} is not a lone company")
+            # A customer's zip and state only matter to the fiscal position
+            # when a position of the company has zip ranges or states.
             key = (
                 co.id,
                 partner.country_id.id,
-                partner.state_id.id,
-                partner.zip,
+                partner.state_id.id if co.id in by_state else None,
+                partner.zip if co.id in by_zip else None,
                 bool(partner.vat),
-                partner.with_company(co.record).property_account_position_id.id,
+                own_position.get(partner.id),
             )
             if key not in positions:
                 positions[key] = (
@@ -2230,6 +2244,8 @@ def write(env, plan, companies, partners, products, progress):
     ORM writer's steps do."""
     writer = Writer(env, plan, companies, partners, products, progress)
     ids = writer.run()
-    moves = env["account.move"]
-    invoices = {key: moves.browse(move_id) for key, move_id in ids.items()}
+    # one recordset, so that reading a field of one invoice reads it for
+    # the others at once (Odoo's prefetching)
+    moves = env["account.move"].browse(list(ids.values()))
+    invoices = dict(zip(ids, moves, strict=True))
     return invoices, writer.count["credit_notes"], writer.count["payments"]

@@ -9,7 +9,7 @@ _parsed = []
 
 
 @contextlib.contextmanager
-def environment(odoo_rt, pg, db, log_level="warn"):
+def environment(odoo_rt, pg, db, log_level="warn", addons_path=None):
     """Yield a superuser ``env`` on ``db``; commit on success."""
     import odoo  # noqa: PLC0415 - found by runtime.find_odoo()
     from odoo.tools import config  # noqa: PLC0415
@@ -20,7 +20,7 @@ def environment(odoo_rt, pg, db, log_level="warn"):
         _parsed.append(db)
         config.parse_config(
             [
-                f"--addons-path={odoo_rt.addons_path}",
+                f"--addons-path={addons_path or odoo_rt.addons_path}",
                 *pg.odoo_args(),
                 "-d",
                 db,
