@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
 
 from ..engine.levels import next_step
 
@@ -34,6 +35,25 @@ class AccountMove(models.Model):
         tracking=True,
         help="No reminder for this invoice until a user resumes them.",
     )
+    collection_promise_ids = fields.Many2many(
+        "collection.promise", string="Promises to Pay", copy=False
+    )
+    collection_dispute_ids = fields.Many2many(
+        "collection.dispute", string="Disputes", copy=False
+    )
+    collection_plan_ids = fields.Many2many(
+        "collection.payment.plan", string="Payment Plans", copy=False
+    )
+    collection_commitment_state = fields.Selection(
+        [
+            ("promise", "Promise to Pay"),
+            ("dispute", "In Dispute"),
+            ("plan", "Payment Plan"),
+        ],
+        string="Collections Status",
+        compute="_compute_collection_commitment_state",
+        help="What the customer committed to on this invoice.",
+    )
     collection_pause_reason = fields.Char(
         string="Reminders Paused",
         compute="_compute_collection_pause_reason",
@@ -50,6 +70,30 @@ class AccountMove(models.Model):
                 lines.mapped("collection_last_date"), default=False
             )
 
+    @api.depends(
+        "collection_promise_ids.state",
+        "collection_dispute_ids.state",
+        "collection_plan_ids.state",
+    )
+    def _compute_collection_commitment_state(self):
+        for move in self:
+            if move.collection_dispute_ids.filtered("is_open"):
+                move.collection_commitment_state = "dispute"
+            elif move.collection_plan_ids.filtered(lambda p: p.state == "active"):
+                move.collection_commitment_state = "plan"
+            elif move.collection_promise_ids.filtered(lambda p: p.state == "open"):
+                move.collection_commitment_state = "promise"
+            else:
+                move.collection_commitment_state = False
+
+    @api.depends(
+        "collection_paused",
+        "commercial_partner_id",
+        "collection_promise_ids.state",
+        "collection_dispute_ids.state",
+        "collection_dispute_ids.amount",
+        "collection_plan_ids.state",
+    )
     def _compute_collection_pause_reason(self):
         reasons = self._collection_pause_reasons()
         for move in self:
@@ -57,11 +101,14 @@ class AccountMove(models.Model):
 
     def _collection_pause_reasons(self):
         """{invoice id: why it gets no reminder} for the invoices of ``self``
-        that are paused. Other add-ons and features add their reasons
-        (dispute, promise, payment plan)."""
+        that are paused: the customer is excluded, a user paused it, an open
+        promise or an active payment plan covers it, or an open dispute
+        covers all it owes (or any part, when the company reminds no
+        disputed invoice)."""
         reasons = {}
         excluded_label = self.env._("Customer excluded from follow-up")
         paused_label = self.env._("Paused by a user")
+        disputed = self._collection_disputed_amounts()
         for company in self.company_id:
             moves = self.filtered(lambda m, c=company: m.company_id == c)
             # read the company-dependent flag for all partners at once
@@ -75,7 +122,172 @@ class AccountMove(models.Model):
                     reasons[move.id] = excluded_label
                 elif move.collection_paused:
                     reasons[move.id] = paused_label
+                elif reason := move._collection_commitment_reason(disputed):
+                    reasons[move.id] = reason
         return reasons
+
+    def _collection_commitment_reason(self, disputed):
+        self.ensure_one()
+        dispute = self.collection_dispute_ids.filtered("is_open")[:1]
+        if dispute and self.id not in disputed:
+            return self.env._(
+                "In dispute (%(dispute)s, %(amount)s)",
+                dispute=dispute.name,
+                amount=format_amount(self.env, dispute.amount, dispute.currency_id),
+            )
+        plan = self.collection_plan_ids.filtered(lambda p: p.state == "active")[:1]
+        if plan:
+            return self.env._(
+                "Payment plan %(plan)s: its instalments are reminded instead",
+                plan=plan.name,
+            )
+        promise = self.collection_promise_ids.filtered(lambda p: p.state == "open")[:1]
+        if promise:
+            return self.env._(
+                "Promise to pay %(amount)s by %(date)s",
+                amount=format_amount(self.env, promise.amount, promise.currency_id),
+                date=format_date(self.env, promise.promise_date),
+            )
+        return False
+
+    def _collection_disputed_amounts(self):
+        """{invoice id: amount not to remind} for invoices of ``self`` with
+        an open dispute on part of what they owe, when the company reminds
+        the undisputed remainder. Several invoices in one dispute take the
+        disputed amount oldest first."""
+        amounts = {}
+        disputes = self.collection_dispute_ids.filtered("is_open")
+        for dispute in disputes:
+            if not dispute.company_id.collection_remind_undisputed:
+                continue
+            if (
+                dispute.currency_id.compare_amounts(dispute.amount, dispute.due_amount)
+                >= 0
+            ):
+                continue
+            left = dispute.amount
+            for move in dispute.move_ids.sorted(lambda m: (m.invoice_date, m.id)):
+                share = min(left, move.amount_residual)
+                left -= share
+                if move in self:
+                    amounts[move.id] = amounts.get(move.id, 0.0) + share
+        return amounts
+
+    def _collection_payments(self, since=None):
+        """[(date, amount)] of the payments reconciled with these invoices
+        (bank lines and payments, not credit notes), dated ``since`` or
+        later, in the invoices' currency."""
+        lines = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        if not lines:
+            return []
+        partials = self.env["account.partial.reconcile"].search_fetch(
+            [
+                ("debit_move_id", "in", lines.ids),
+                ("credit_move_id.move_id.move_type", "=", "entry"),
+            ],
+            ["credit_move_id", "debit_amount_currency"],
+        )
+        payments = []
+        for partial in partials:
+            day = partial.credit_move_id.date
+            if since and day < since:
+                continue
+            payments.append((day, partial.debit_amount_currency))
+        return payments
+
+    def _collection_commitments_refresh(self):
+        """A payment reached (or left) these invoices: promises paid in
+        full are kept at once, and plans allocate it to their instalments.
+        As the superuser: whoever reconciles a payment (an accountant, a
+        bank synchronisation) may not follow collections, and these records
+        only record the payment's effect."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice").sudo()
+        if not invoices:
+            return
+        promises = invoices.collection_promise_ids.filtered(lambda p: p.state == "open")
+        if promises:
+            promises._judge(fields.Date.context_today(self), final=False)
+        plans = invoices.collection_plan_ids.filtered(lambda p: p.state == "active")
+        if plans:
+            plans._collection_allocate()
+
+    def _collection_scale_to(self, total):
+        """Scale the lines of this draft invoice (or credit note) so that it
+        totals ``total`` in its currency, taxes included."""
+        self.ensure_one()
+        lines = self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        if not lines or not self.amount_total:
+            return
+        ratio = total / self.amount_total
+        self.write(
+            {
+                "invoice_line_ids": [
+                    (1, line.id, {"price_unit": line.price_unit * ratio})
+                    for line in lines
+                ]
+            }
+        )
+        diff = total - self.amount_total
+        line = lines[0]
+        if not self.currency_id.is_zero(diff) and line.price_unit:
+            per_unit = line.price_total / line.price_unit
+            line.price_unit += diff / per_unit
+
+    def action_collection_promise(self):
+        return self._collection_open("collection.promise", self.env._("Promise to Pay"))
+
+    def action_collection_dispute(self):
+        return self._collection_open("collection.dispute", self.env._("Open a Dispute"))
+
+    def action_collection_plan(self):
+        return self._collection_open(
+            "collection.payment.plan", self.env._("Propose a Payment Plan")
+        )
+
+    def _collection_open(self, model, name):
+        """The form of a promise, dispute or plan on these invoices."""
+        invoices = self.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and m.payment_state in ("not_paid", "partial")
+            )
+        )
+        if not invoices or len(invoices.commercial_partner_id) > 1:
+            raise UserError(self.env._("Select open posted invoices of one customer."))
+        records = self.env[model]
+        context = records._default_values(invoices.commercial_partner_id, invoices)
+        return records._open_form(context, name)
+
+    def _collection_open_records(self, field, name):
+        records = self[field]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": records._name,
+            "view_mode": "list,form",
+            "domain": [("id", "in", records.ids)],
+            "name": name,
+            "context": {"create": False},
+        }
+
+    def action_view_collection_promises(self):
+        return self._collection_open_records(
+            "collection_promise_ids", self.env._("Promises to Pay")
+        )
+
+    def action_view_collection_disputes(self):
+        return self._collection_open_records(
+            "collection_dispute_ids", self.env._("Disputes")
+        )
+
+    def action_view_collection_plans(self):
+        return self._collection_open_records(
+            "collection_plan_ids", self.env._("Payment Plans")
+        )
 
     # ------------------------------------------------------------------
     # Server actions

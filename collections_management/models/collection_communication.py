@@ -141,10 +141,12 @@ class CollectionCommunication(models.Model):
                 )
             )
 
-    @api.depends("line_ids.move_id")
+    @api.depends("line_ids.move_id", "line_ids.plan_line_id")
     def _compute_move_ids(self):
         for comm in self:
-            comm.move_ids = comm.line_ids.move_id
+            comm.move_ids = (
+                comm.line_ids.move_id | comm.line_ids.plan_line_id.plan_id.move_ids
+            )
 
     # ------------------------------------------------------------------
     # Figures used by the templates
@@ -360,14 +362,19 @@ class CollectionCommunication(models.Model):
     def _advance_levels(self):
         """The reminded due lines climb to their level, as of the reminder's
         day."""
-        groups = defaultdict(lambda: self.env["account.move.line"])
+        move_lines = defaultdict(lambda: self.env["account.move.line"])
+        instalments = defaultdict(lambda: self.env["collection.payment.plan.line"])
         for comm in self:
             for line in comm.line_ids.filtered("is_triggered"):
-                groups[(line.level_id.id, comm.date)] |= line.move_line_id
-        for (level_id, day), move_lines in groups.items():
-            move_lines.write(
-                {"collection_level_id": level_id, "collection_last_date": day}
-            )
+                key = (line.level_id.id, comm.date)
+                move_lines[key] |= line.move_line_id
+                instalments[key] |= line.plan_line_id
+        for groups in (move_lines, instalments):
+            for (level_id, day), records in groups.items():
+                if records:
+                    records.write(
+                        {"collection_level_id": level_id, "collection_last_date": day}
+                    )
 
     def _send_email(self):
         self.ensure_one()
@@ -473,7 +480,7 @@ class CollectionCommunication(models.Model):
             name_lines.insert(0, self.partner_id.name)
         rows = [
             [
-                line.move_id.name,
+                line.document_name,
                 format_date(env, line.date_maturity, lang_code=lang),
                 str(max(line.days_overdue, 0)),
                 amount(line.amount_residual_currency, line.currency_id),
@@ -481,7 +488,7 @@ class CollectionCommunication(models.Model):
             for line in self._due_lines()
         ] + [
             [
-                line.move_id.name,
+                line.document_name,
                 "",
                 "",
                 "-" + amount(line.amount_residual_currency, line.currency_id),
@@ -573,7 +580,7 @@ class CollectionCommunication(models.Model):
         rows = Markup("").join(
             Markup("<li>%s: %s (%s)</li>")
             % (
-                line.move_id.name,
+                line.document_name,
                 format_amount(
                     self.env, line.amount_residual_currency, line.currency_id
                 ),
@@ -666,10 +673,19 @@ class CollectionCommunicationLine(models.Model):
     )
     company_id = fields.Many2one(related="communication_id.company_id", store=True)
     kind = fields.Selection([("due", "Due"), ("credit", "Credit")], required=True)
-    move_line_id = fields.Many2one(
-        "account.move.line", required=True, ondelete="cascade", index=True
-    )
+    move_line_id = fields.Many2one("account.move.line", ondelete="cascade", index=True)
     move_id = fields.Many2one(related="move_line_id.move_id", store=True)
+    plan_line_id = fields.Many2one(
+        "collection.payment.plan.line",
+        string="Instalment",
+        ondelete="cascade",
+        index="btree_not_null",
+    )
+    document_name = fields.Char(
+        string="Document",
+        compute="_compute_document_name",
+        help="The invoice, credit note or payment plan instalment.",
+    )
     date_maturity = fields.Date(string="Due Date")
     currency_id = fields.Many2one("res.currency", required=True)
     amount_residual_currency = fields.Monetary(
@@ -681,3 +697,16 @@ class CollectionCommunicationLine(models.Model):
     )
     level_id = fields.Many2one("collection.policy.level")
     days_overdue = fields.Integer()
+
+    _sql_constraints = [
+        (
+            "one_document",
+            "CHECK((move_line_id IS NULL) != (plan_line_id IS NULL))",
+            "A reminder line is about one receivable line or one instalment.",
+        ),
+    ]
+
+    @api.depends("move_line_id", "plan_line_id")
+    def _compute_document_name(self):
+        for line in self:
+            line.document_name = line.move_id.name or line.plan_line_id.name

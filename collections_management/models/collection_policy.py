@@ -40,6 +40,26 @@ class CollectionPolicy(models.Model):
         "company's currency, is below this amount.",
     )
 
+    # What a customer may commit to (promises, payment plans).
+    promise_max_days = fields.Integer(
+        string="Promise At Most (days)",
+        default=30,
+        tracking=True,
+        help="How far from today a promise to pay may be; 0 for no limit.",
+    )
+    promise_min_share = fields.Float(
+        string="Promise Covers At Least (%)",
+        default=50.0,
+        tracking=True,
+        help="The smallest share of the amount due that a promise must cover.",
+    )
+    plan_max_instalments = fields.Integer(
+        string="Payment Plan At Most (instalments)",
+        default=12,
+        tracking=True,
+        help="The largest number of instalments of a payment plan; 0 for no limit.",
+    )
+
     # Assignment rules: a customer without a policy of its own follows the
     # first policy (by sequence) whose rules all match it, else the default.
     category_ids = fields.Many2many(
@@ -106,6 +126,23 @@ class CollectionPolicy(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The minimum amount of policy %(policy)s cannot be negative.",
+                        policy=policy.name,
+                    )
+                )
+
+    @api.constrains("promise_max_days", "promise_min_share", "plan_max_instalments")
+    def _check_commitment_limits(self):
+        for policy in self:
+            if (
+                policy.promise_max_days < 0
+                or policy.plan_max_instalments < 0
+                or not 0 <= policy.promise_min_share <= 100
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s: the limits of promises and plans are "
+                        "days and instalments of 0 or more, and a share from 0 to "
+                        "100%%.",
                         policy=policy.name,
                     )
                 )

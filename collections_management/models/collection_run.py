@@ -54,8 +54,13 @@ class CollectionRun(models.Model):
 
     @api.model
     def _cron_daily(self):
-        """The daily cron: every company, committing after each batch so that
-        a crash loses no finished batch (the run is idempotent)."""
+        """The daily cron: first what customers committed to (promises
+        judged, plan payments allocated, overdue disputes tasked), so that
+        the reminders see what pauses them today; then every company,
+        committing after each batch so that a crash loses no finished batch
+        (the run is idempotent)."""
+        self._review_commitments()
+        self.env.cr.commit()  # pylint: disable=invalid-commit
         for company in self.env["res.company"].search([]):
             self._run_company(company, commit=True)
         self.env["account.move"]._cron_collections_plan()
@@ -63,6 +68,7 @@ class CollectionRun(models.Model):
     @api.model
     def action_run_now(self):
         """ "Run now" for the companies selected in the user's switcher."""
+        self._review_commitments()
         runs = self.browse()
         for company in self.env.companies:
             runs |= self._run_company(company)
@@ -74,6 +80,14 @@ class CollectionRun(models.Model):
             "domain": [("id", "in", runs.ids)],
             "name": self.env._("Collections Runs"),
         }
+
+    @api.model
+    def _review_commitments(self):
+        """Judge the promises, allocate the plans' payments and task the
+        overdue disputes (each idempotent: a second review finds nothing)."""
+        self.env["collection.promise"]._cron_review()
+        self.env["collection.payment.plan"]._cron_review()
+        self.env["collection.dispute"]._cron_review()
 
     @api.model
     def _company_today(self, company):
@@ -193,11 +207,20 @@ class CollectionRun(models.Model):
                 "collection_last_date",
             ],
         )
-        paused = lines.move_id._collection_pause_reasons()
-        partners = lines.partner_id.commercial_partner_id.with_company(company)
+        moves = lines.move_id
+        paused = moves._collection_pause_reasons()
+        disputed = moves._collection_disputed_amounts()
+        instalments = self._plan_instalments(only)
+        partners = (
+            lines.partner_id.commercial_partner_id | instalments.partner_id
+        ).with_company(company)
         policy_of = partners._collection_policies(company)
         by_policy = defaultdict(lambda: ([], []))
-        for line in lines:
+        # the undisputed part of an invoice is reminded: its latest due
+        # lines carry the disputed amount first
+        for line in lines.sorted(
+            lambda line: line.date_maturity or line.date, reverse=True
+        ):
             partner = line.partner_id.commercial_partner_id
             policy = policy_of.get(partner.id)
             if not policy or not policy.level_ids:
@@ -205,14 +228,23 @@ class CollectionRun(models.Model):
             due, credits = by_policy[policy]
             currency = line.currency_id.name
             if line.amount_residual > 0 and line.move_id.move_type == "out_invoice":
+                residual = line.amount_residual_currency
+                residual_company = line.amount_residual
+                if disputed.get(line.move_id.id):
+                    held = min(disputed[line.move_id.id], residual)
+                    disputed[line.move_id.id] -= held
+                    residual_company *= (residual - held) / residual
+                    residual -= held
+                    if line.currency_id.is_zero(residual):
+                        continue
                 due.append(
                     DueLine(
                         key=line.id,
                         partner=partner.id,
                         due_date=line.date_maturity or line.move_id.invoice_date_due,
                         currency=currency,
-                        residual=line.amount_residual_currency,
-                        residual_company=line.amount_residual,
+                        residual=residual,
+                        residual_company=residual_company,
                         last_level=line.collection_level_id.id or None,
                         last_date=line.collection_last_date or None,
                         paused=paused.get(line.move_id.id),
@@ -228,6 +260,29 @@ class CollectionRun(models.Model):
                         amount_company=-line.amount_residual,
                     )
                 )
+        for instalment in instalments:
+            partner = instalment.partner_id
+            policy = policy_of.get(partner.id)
+            if not policy or not policy.level_ids:
+                continue
+            plan = instalment.plan_id
+            left = instalment.amount - instalment.paid_amount
+            by_policy[policy][0].append(
+                DueLine(
+                    # instalments are keyed by their negated id, apart from
+                    # the receivable lines' ids
+                    key=-instalment.id,
+                    partner=partner.id,
+                    due_date=instalment.due_date,
+                    currency=plan.currency_id.name,
+                    residual=left,
+                    residual_company=plan.currency_id._convert(
+                        left, company.currency_id, company, today
+                    ),
+                    last_level=instalment.collection_level_id.id or None,
+                    last_date=instalment.collection_last_date or None,
+                )
+            )
         decisions, skipped = [], {}
         for policy, (due, credits) in by_policy.items():
             levels = policy.level_ids
@@ -243,6 +298,17 @@ class CollectionRun(models.Model):
             decisions += [(reminder, policy) for reminder in reminders]
             skipped.update(policy_skipped)
         return decisions, skipped
+
+    def _plan_instalments(self, only):
+        """The unpaid instalments of the company's active payment plans."""
+        return self.env["collection.payment.plan.line"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("plan_id.state", "=", "active"),
+                ("state", "in", ("pending", "missed")),
+            ]
+            + only
+        )
 
     def _process(self, batch, today):
         """Create, send and log the communications of a batch of partners."""
@@ -269,7 +335,8 @@ class CollectionRun(models.Model):
                     0,
                     {
                         "kind": "due",
-                        "move_line_id": line.key,
+                        "move_line_id": line.key if line.key > 0 else False,
+                        "plan_line_id": -line.key if line.key < 0 else False,
                         "date_maturity": line.due_date,
                         "currency_id": currency_ids[line.currency],
                         "amount_residual_currency": line.residual,

@@ -1,8 +1,64 @@
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    collection_promise_grace_days = fields.Integer(
+        string="Promise Grace Period (days)",
+        default=3,
+        help="Days after a promised date before the promise is judged.",
+    )
+    collection_max_broken_promises = fields.Integer(
+        string="Broken Promises Allowed",
+        default=3,
+        help="A customer who broke this many promises can make no new one; "
+        "0 for no limit.",
+    )
+    collection_remind_undisputed = fields.Boolean(
+        string="Remind the Undisputed Part",
+        default=True,
+        help="An invoice disputed in part is still reminded for the rest.",
+    )
+    collection_plan_approval_limit = fields.Monetary(
+        string="Collector Approval Limit",
+        currency_field="currency_id",
+        default=5000.0,
+        help="Collectors approve payment plans up to this total; larger ones "
+        "need a collections manager.",
+    )
+    collection_plan_grace_days = fields.Integer(
+        string="Instalment Grace Period (days)",
+        default=5,
+        help="Days after an instalment's due date before the plan is breached.",
+    )
+
+    @api.constrains(
+        "collection_promise_grace_days",
+        "collection_max_broken_promises",
+        "collection_plan_approval_limit",
+        "collection_plan_grace_days",
+    )
+    def _check_collection_settings(self):
+        for company in self:
+            if (
+                min(
+                    company.collection_promise_grace_days,
+                    company.collection_max_broken_promises,
+                    company.collection_plan_approval_limit,
+                    company.collection_plan_grace_days,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Collections settings of %(company)s: grace periods, "
+                        "broken promises and the approval limit cannot be "
+                        "negative.",
+                        company=company.name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

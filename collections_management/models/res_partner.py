@@ -2,6 +2,9 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
 
+from ..engine.plans import adherence
+from ..engine.promises import kept_rate
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -34,6 +37,82 @@ class ResPartner(models.Model):
         string="Collections Contact",
         help="Reminders of the company go to this contact.",
     )
+
+    collection_promise_ids = fields.One2many(
+        "collection.promise", "partner_id", string="Promises to Pay"
+    )
+    collection_dispute_ids = fields.One2many(
+        "collection.dispute", "partner_id", string="Disputes"
+    )
+    collection_plan_ids = fields.One2many(
+        "collection.payment.plan", "partner_id", string="Payment Plans"
+    )
+    collection_promise_count = fields.Integer(
+        compute="_compute_collection_counts",
+        groups="collections_management.group_collections_user",
+    )
+    collection_dispute_count = fields.Integer(
+        compute="_compute_collection_counts",
+        groups="collections_management.group_collections_user",
+    )
+    collection_plan_count = fields.Integer(
+        compute="_compute_collection_counts",
+        groups="collections_management.group_collections_user",
+    )
+    # Behaviour figures, stored for the dashboards (every company).
+    collection_promise_kept_rate = fields.Float(
+        string="Promises Kept (%)",
+        compute="_compute_collection_behaviour",
+        store=True,
+        help="Share of the judged promises that were kept in full.",
+    )
+    collection_dispute_cycle_days = fields.Float(
+        string="Dispute Cycle (days)",
+        compute="_compute_collection_behaviour",
+        store=True,
+        help="Average days from the opening of a dispute to its settlement.",
+    )
+    collection_plan_adherence = fields.Float(
+        string="Plan Adherence (%)",
+        compute="_compute_collection_behaviour",
+        store=True,
+        help="Share of the settled instalments of payment plans that were paid "
+        "on time.",
+    )
+
+    def _compute_collection_counts(self):
+        for field, model in (
+            ("collection_promise_count", "collection.promise"),
+            ("collection_dispute_count", "collection.dispute"),
+            ("collection_plan_count", "collection.payment.plan"),
+        ):
+            counts = dict(
+                self.env[model]._read_group(
+                    [("partner_id", "in", self.commercial_partner_id.ids)],
+                    ["partner_id"],
+                    ["__count"],
+                )
+            )
+            for partner in self:
+                partner[field] = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends(
+        "collection_promise_ids.state",
+        "collection_dispute_ids.settled_date",
+        "collection_plan_ids.line_ids.state",
+    )
+    def _compute_collection_behaviour(self):
+        for partner in self:
+            rate = kept_rate(partner.collection_promise_ids.mapped("state"))
+            partner.collection_promise_kept_rate = 100 * rate if rate is not None else 0
+            settled = partner.collection_dispute_ids.filtered("settled_date")
+            partner.collection_dispute_cycle_days = (
+                sum((d.settled_date - d.date).days for d in settled) / len(settled)
+                if settled
+                else 0
+            )
+            share = adherence(partner.collection_plan_ids.line_ids.mapped("state"))
+            partner.collection_plan_adherence = 100 * share if share is not None else 0
 
     @api.constrains("collection_email")
     def _check_collection_email(self):
@@ -132,6 +211,45 @@ class ResPartner(models.Model):
                 ("payment_state", "in", ("not_paid", "partial")),
                 ("company_id", "in", self.env.companies.ids),
             ]
+        )
+
+    def _collection_open(self, model, name):
+        records = self.env[model]
+        context = records._default_values(self.commercial_partner_id, None)
+        return records._open_form(context, name)
+
+    def action_collection_promise(self):
+        return self._collection_open("collection.promise", self.env._("Promise to Pay"))
+
+    def action_collection_dispute(self):
+        return self._collection_open("collection.dispute", self.env._("Open a Dispute"))
+
+    def action_collection_plan(self):
+        return self._collection_open(
+            "collection.payment.plan", self.env._("Propose a Payment Plan")
+        )
+
+    def _collection_view(self, model, name):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": model,
+            "view_mode": "list,form",
+            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+            "name": name,
+        }
+
+    def action_view_collection_promises(self):
+        return self._collection_view(
+            "collection.promise", self.env._("Promises to Pay")
+        )
+
+    def action_view_collection_disputes(self):
+        return self._collection_view("collection.dispute", self.env._("Disputes"))
+
+    def action_view_collection_plans(self):
+        return self._collection_view(
+            "collection.payment.plan", self.env._("Payment Plans")
         )
 
     def action_collection_send_now(self):

@@ -32,3 +32,34 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         invoice.invoice_date_due = due_date
         invoice.action_post()
         return invoice
+
+    @classmethod
+    def _pay(cls, invoices, amount, day):
+        """A customer payment of ``amount`` on ``day``, reconciled with the
+        invoices (the rest stays open)."""
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create(
+                {
+                    "payment_date": day,
+                    "amount": amount,
+                    "group_payment": True,
+                    "payment_difference_handling": "open",
+                }
+            )
+            ._create_payments()
+        )
+
+    def _daily_run(self, today, **kwargs):
+        return self.env["collection.run"]._run_company(
+            self.company, today=today, **kwargs
+        )
+
+    def _reminders(self, partner=None):
+        return self.env["collection.communication"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("partner_id", "=", (partner or self.customer).id),
+            ]
+        )
