@@ -660,6 +660,29 @@ def _bank_lines(env, plan, companies, partners, invoices, progress):
     for inv in plan.invoices:
         if inv.bank_line:
             groups[inv.group or f"i{inv.key}"].append(inv)
+    # Each statement line's move name is the next of its bank journal among
+    # the moves that are not payments; Odoo finds it through its sequence
+    # index, which also holds the payments' moves of that journal and makes
+    # each lookup skip all of them (0.4 s a line with 20,000 customers).
+    # An index of the non-payment moves alone answers at once; it only
+    # serves the generation.
+    env.cr.execute(
+        """
+        CREATE INDEX IF NOT EXISTS cs_generator_statement_sequence
+            ON account_move (journal_id, sequence_prefix DESC, sequence_number DESC)
+         WHERE origin_payment_id IS NULL
+        """
+    )
+    try:
+        count = _create_bank_lines(env, plan, companies, invoices, groups, rng)
+    finally:
+        env.cr.execute("DROP INDEX IF EXISTS cs_generator_statement_sequence")
+    progress.step("bank lines", count, count or 1)
+    env.cr.commit()
+    return count
+
+
+def _create_bank_lines(env, plan, companies, invoices, groups, rng):
     count = 0
     for key, company in companies.items():
         journal = env["account.journal"].search(
@@ -702,8 +725,6 @@ def _bank_lines(env, plan, companies, partners, invoices, progress):
             vals.append(line)
         env["account.bank.statement.line"].with_company(company).create(vals)
         count += len(vals)
-    progress.step("bank lines", count, count or 1)
-    env.cr.commit()
     return count
 
 
