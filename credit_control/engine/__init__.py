@@ -1,0 +1,1 @@
+"""Plain-Python engines of credit control (no Odoo import)."""
