@@ -50,6 +50,16 @@ class CreditRiskProfile(models.Model):
         default=365,
         help="How often the credit of a customer of this profile is reviewed.",
     )
+    score_band = fields.Selection(
+        [
+            ("low", "Low Risk"),
+            ("medium", "Medium Risk"),
+            ("high", "High Risk"),
+            ("blocked", "Blocked"),
+        ],
+        help="Customers whose risk score falls in this band get this profile at "
+        "their credit review.",
+    )
     partner_count = fields.Integer(compute="_compute_partner_count")
 
     @api.constrains("credit_limit", "max_overdue_days", "review_interval_days")

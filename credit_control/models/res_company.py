@@ -1,8 +1,14 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    credit_include_draft_invoices = fields.Boolean(
+        string="Count Draft Invoices in Exposure",
+        default=True,
+        help="A customer's exposure includes its draft invoices.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -30,13 +36,14 @@ class ResCompany(models.Model):
                         "max_overdue_days": overdue,
                         "review_interval_days": review,
                         "color": color,
+                        "score_band": band,
                     }
-                    for index, (name, limit, overdue, review, color) in enumerate(
+                    for index, (name, limit, overdue, review, color, band) in enumerate(
                         [
-                            (env._("Low"), 50000, 30, 365, 10),
-                            (env._("Medium"), 20000, 15, 180, 3),
-                            (env._("High"), 5000, 0, 90, 2),
-                            (env._("Blocked"), 0, 0, 30, 1),
+                            (env._("Low"), 50000, 30, 365, 10, "low"),
+                            (env._("Medium"), 20000, 15, 180, 3, "medium"),
+                            (env._("High"), 5000, 0, 90, 2, "high"),
+                            (env._("Blocked"), 0, 0, 30, 1, "blocked"),
                         ]
                     )
                 ],

@@ -1,1 +1,4 @@
 from . import test_risk_profile
+from . import test_credit_hold
+from . import test_credit_bureau
+from . import test_portal_order

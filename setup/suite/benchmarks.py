@@ -173,6 +173,45 @@ def _oca_dunning(ctx, template):
             odoo_env.drop_database(ctx.pg, db)
 
 
+CREDIT_OCA = ("account_financial_risk", "sale_financial_risk")
+
+
+def bench_credit(ctx):
+    """The time the credit check adds to a sale order's confirmation, for a
+    customer with 5,000 open invoices and 500 open orders (200 runs); with
+    OCA's ``sale_financial_risk`` installed beside ours when it can be had,
+    whose check is timed on the same orders."""
+    db = database_from_template(ctx, "cs_bench_credit")
+    args = []
+    if "--no-oca" in (ctx.extra or ()):
+        print("OCA comparison skipped: --no-oca")
+    else:
+        folder, reason = oca.fetch(CREDIT_OCA)
+        if folder:
+            started = time.monotonic()
+            oca.install(ctx.odoo, ctx.pg, db, folder, CREDIT_OCA)
+            elapsed = time.monotonic() - started
+            print(f"installed {', '.join(CREDIT_OCA)} in {elapsed:.0f} s")
+            args = ["--oca", str(folder)]
+        else:
+            print(f"OCA comparison skipped: {reason}")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "suite.bench_credit", db, *args],
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            sys.stderr.write(result.stdout + result.stderr)
+            raise RuntimeError("the credit benchmark failed")
+        return json.loads(result.stdout.strip().splitlines()[-1])
+    finally:
+        if not ctx.keep:
+            odoo_env.drop_database(ctx.pg, db)
+
+
 BENCHMARKS = {
     "generate": (
         bench_generate,
@@ -183,6 +222,11 @@ BENCHMARKS = {
         bench_dunning,
         "the daily reminder run: 20,000 customers, about 100,000 open invoices, "
         "about 5,000 customers due today (target < 120 s, < 1.5 GB)",
+    ),
+    "credit": (
+        bench_credit,
+        "the credit check of 200 order confirmations for a customer with 5,000 "
+        "open invoices and 500 open orders (target median < 20 ms)",
     ),
 }
 

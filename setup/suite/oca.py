@@ -1,4 +1,5 @@
-"""OCA's ``account_credit_control`` beside ours, for the dunning benchmark.
+"""OCA's add-ons beside ours, for the benchmarks: ``account_credit_control``
+for the dunning benchmark, ``sale_financial_risk`` for the credit one.
 
     python3 -m suite.oca DB ADDON_DIR
 
@@ -30,37 +31,40 @@ CACHE = Path.home() / ".cache" / "collections-suite" / "oca-18.0"
 ADDON = "account_credit_control"
 
 
-def fetch():
-    """``(folder holding the add-on, None)``, or ``(None, why not)``."""
-    if (CACHE / ADDON / "__manifest__.py").is_file():
-        return CACHE, None
-    with tempfile.TemporaryDirectory() as tmp:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--quiet",
-                "-d",
-                tmp,
-                f"odoo-addon-{ADDON}>=18.0,<18.1",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        wheels = list(Path(tmp).glob("*.whl"))
-        if result.returncode or not wheels:
-            return None, f"pip download of odoo-addon-{ADDON} failed"
-        prefix = f"odoo/addons/{ADDON}/"
-        with zipfile.ZipFile(wheels[0]) as wheel:
-            for member in wheel.namelist():
-                if member.startswith(prefix) and not member.endswith("/"):
-                    target = CACHE / ADDON / member[len(prefix) :]
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(wheel.read(member))
+def fetch(addons=(ADDON,)):
+    """``(folder holding the add-ons, None)``, or ``(None, why not)``: each
+    18.0 add-on of ``addons`` downloaded from PyPI (its wheel) and unpacked
+    into a cache folder outside the repository."""
+    for addon in addons:
+        if (CACHE / addon / "__manifest__.py").is_file():
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--quiet",
+                    "-d",
+                    tmp,
+                    f"odoo-addon-{addon}>=18.0,<18.1",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            wheels = list(Path(tmp).glob("*.whl"))
+            if result.returncode or not wheels:
+                return None, f"pip download of odoo-addon-{addon} failed"
+            prefix = f"odoo/addons/{addon}/"
+            with zipfile.ZipFile(wheels[0]) as wheel:
+                for member in wheel.namelist():
+                    if member.startswith(prefix) and not member.endswith("/"):
+                        target = CACHE / addon / member[len(prefix) :]
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_bytes(wheel.read(member))
     return CACHE, None
 
 
@@ -68,7 +72,7 @@ def addons_path(odoo_rt, folder):
     return f"{odoo_rt.addons_path},{folder}"
 
 
-def install(odoo_rt, pg, db, folder):
+def install(odoo_rt, pg, db, folder, addons=(ADDON,)):
     subprocess.run(
         odoo_rt.command(
             f"--addons-path={addons_path(odoo_rt, folder)}",
@@ -76,7 +80,7 @@ def install(odoo_rt, pg, db, folder):
             "-d",
             db,
             "-i",
-            ADDON,
+            ",".join(addons),
             "--without-demo=all",
             "--stop-after-init",
             "--max-cron-threads=0",
