@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 SOURCES = [
     ("collector", "Collector"),
@@ -17,6 +17,10 @@ class CollectionCommitmentMixin(models.AbstractModel):
     _description = "Collections: customer commitment on invoices"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _check_company_auto = True
+
+    # The records still in progress: they pause their invoices, and an
+    # invoice is in one of them at most.
+    _open_domain = [("state", "=", "open")]
 
     company_id = fields.Many2one(
         "res.company",
@@ -167,6 +171,68 @@ class CollectionCommitmentMixin(models.AbstractModel):
             "default_move_ids": [(6, 0, invoices.ids)],
             "default_company_id": (invoices.company_id[:1] or self.env.company).id,
         }
+
+    @api.model
+    def _record_once(self, partner, invoices, match, **values):
+        """The record in progress of ``partner`` on exactly ``invoices`` with
+        the ``match`` values (an amount compared in the invoices' currency),
+        else a new one: a form sent twice records once. Portal, back office
+        and email replies all record through here."""
+        partner = partner.commercial_partner_id
+        company = invoices.company_id[:1]
+        same = self.search(
+            self._open_domain
+            + [("partner_id", "=", partner.id), ("company_id", "=", company.id)]
+            + [(name, "=", value) for name, value in match.items() if name != "amount"]
+        ).filtered(
+            lambda r: (
+                r.move_ids == invoices
+                and (
+                    "amount" not in match
+                    or r.currency_id.compare_amounts(r.amount, match["amount"]) == 0
+                )
+            )
+        )
+        if same:
+            return same[:1]
+        return self.create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "move_ids": [(6, 0, invoices.ids)],
+                **match,
+                **values,
+            }
+        )
+
+    def _check_invoices_free(self):
+        """Refuse an invoice already in another record in progress."""
+        for record in self:
+            others = self.search(
+                self._open_domain
+                + [("id", "!=", record.id), ("move_ids", "in", record.move_ids.ids)]
+            )
+            if others:
+                raise UserError(
+                    record._covered_twice_message(
+                        others[0], others.move_ids & record.move_ids
+                    )
+                )
+
+    def _covered_twice_message(self, other, invoices):
+        raise NotImplementedError
+
+    @api.model
+    def _assign_references(self, vals_list, code):
+        """Number new records from the ``code`` sequence of their company."""
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code(code)
+                )
 
     def _open_form(self, context, name):
         return {

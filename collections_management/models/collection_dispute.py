@@ -16,6 +16,7 @@ class CollectionDispute(models.Model):
     _description = "Invoice Dispute"
     _inherit = ["collection.commitment.mixin"]
     _order = "id desc"
+    _open_domain = [("state", "in", OPEN_STATES)]
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
@@ -127,75 +128,31 @@ class CollectionDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("collection.dispute")
-                )
+        self._assign_references(vals_list, "collection.dispute")
         # a refused dispute leaves nothing behind, whoever catches the error
         with self.env.cr.savepoint():
             disputes = super().create(vals_list)
-            disputes._check_not_disputed_twice()
+            disputes._check_invoices_free()
         for dispute in disputes:
             followers = (dispute.user_id | dispute.salesperson_id).partner_id
             dispute.message_subscribe(partner_ids=followers.ids)
         disputes._replan_invoices()
         return disputes
 
-    def _check_not_disputed_twice(self):
-        for dispute in self:
-            others = self.search(
-                [
-                    ("id", "!=", dispute.id),
-                    ("is_open", "=", True),
-                    ("move_ids", "in", dispute.move_ids.ids),
-                ]
-            )
-            if others:
-                raise UserError(
-                    self.env._(
-                        "%(invoices)s already in the open dispute %(dispute)s: add "
-                        "to that one instead.",
-                        invoices=", ".join(
-                            (others.move_ids & dispute.move_ids).mapped("name")
-                        ),
-                        dispute=others[0].name,
-                    )
-                )
+    def _covered_twice_message(self, other, invoices):
+        return self.env._(
+            "%(invoices)s already in the open dispute %(dispute)s: add to that one "
+            "instead.",
+            invoices=", ".join(invoices.mapped("name")),
+            dispute=other.name,
+        )
 
     @api.model
     def _collection_record(self, partner, invoices, amount, reason, **values):
         """Open a dispute (or return the identical open one, so that a form
         sent twice opens it once)."""
-        same = self.search(
-            [
-                ("partner_id", "=", partner.commercial_partner_id.id),
-                ("is_open", "=", True),
-                ("reason_id", "=", reason.id),
-                ("company_id", "=", invoices.company_id[:1].id),
-            ]
-        ).filtered(
-            lambda d: (
-                d.move_ids == invoices
-                and d.currency_id.compare_amounts(d.amount, amount) == 0
-            )
-        )
-        if same:
-            return same[:1]
-        return self.create(
-            {
-                "partner_id": partner.commercial_partner_id.id,
-                "company_id": invoices.company_id[:1].id,
-                "move_ids": [(6, 0, invoices.ids)],
-                "amount": amount,
-                "reason_id": reason.id,
-                **values,
-            }
+        return self._record_once(
+            partner, invoices, {"amount": amount, "reason_id": reason.id}, **values
         )
 
     def _track_subtype(self, init_values):

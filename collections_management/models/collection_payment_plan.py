@@ -21,6 +21,7 @@ class CollectionPaymentPlan(models.Model):
     _description = "Payment Plan"
     _inherit = ["collection.commitment.mixin"]
     _order = "id desc"
+    _open_domain = [("state", "in", ("draft", "to_approve", "active"))]
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
@@ -134,42 +135,20 @@ class CollectionPaymentPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("collection.payment.plan")
-                )
+        self._assign_references(vals_list, "collection.payment.plan")
         # a refused plan leaves nothing behind, whoever catches the error
         with self.env.cr.savepoint():
             plans = super().create(vals_list)
-            plans._check_not_planned_twice()
+            plans._check_invoices_free()
             plans._generate_schedule()
         return plans
 
-    def _check_not_planned_twice(self):
-        for plan in self:
-            others = self.search(
-                [
-                    ("id", "!=", plan.id),
-                    ("state", "in", ("draft", "to_approve", "active")),
-                    ("move_ids", "in", plan.move_ids.ids),
-                ]
-            )
-            if others:
-                raise UserError(
-                    self.env._(
-                        "%(invoices)s already in the payment plan %(plan)s.",
-                        invoices=", ".join(
-                            (others.move_ids & plan.move_ids).mapped("name")
-                        ),
-                        plan=others[0].name,
-                    )
-                )
+    def _covered_twice_message(self, other, invoices):
+        return self.env._(
+            "%(invoices)s already in the payment plan %(plan)s.",
+            invoices=", ".join(invoices.mapped("name")),
+            plan=other.name,
+        )
 
     def write(self, vals):
         res = super().write(vals)
@@ -192,26 +171,11 @@ class CollectionPaymentPlan(models.Model):
     def _collection_record(self, partner, invoices, instalment_count, **values):
         """Propose a plan for these invoices and submit it (or return the
         identical proposal, so that a form sent twice records it once)."""
-        same = self.search(
-            [
-                ("partner_id", "=", partner.commercial_partner_id.id),
-                ("state", "in", ("draft", "to_approve", "active")),
-                ("instalment_count", "=", instalment_count),
-                ("company_id", "=", invoices.company_id[:1].id),
-            ]
-        ).filtered(lambda p: p.move_ids == invoices)
-        if same:
-            return same[:1]
-        plan = self.create(
-            {
-                "partner_id": partner.commercial_partner_id.id,
-                "company_id": invoices.company_id[:1].id,
-                "move_ids": [(6, 0, invoices.ids)],
-                "instalment_count": instalment_count,
-                **values,
-            }
+        plan = self._record_once(
+            partner, invoices, {"instalment_count": instalment_count}, **values
         )
-        plan.action_submit()
+        if plan.state == "draft":
+            plan.action_submit()
         return plan
 
     def _generate_schedule(self):

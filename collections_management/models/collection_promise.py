@@ -74,53 +74,25 @@ class CollectionPromise(models.Model):
         """Record a promise (or return the identical open one, so that a
         form sent twice records it once). Raises ``UserError`` with every
         reason when the promise is outside the policy's limits."""
-        same = self.search(
-            [
-                ("partner_id", "=", partner.commercial_partner_id.id),
-                ("state", "=", "open"),
-                ("promise_date", "=", promise_date),
-                ("company_id", "=", invoices.company_id[:1].id),
-            ]
-        ).filtered(
-            lambda p: (
-                p.move_ids == invoices
-                and p.currency_id.compare_amounts(p.amount, amount) == 0
-            )
+        return self._record_once(
+            partner,
+            invoices,
+            {"amount": amount, "promise_date": promise_date},
+            **values,
         )
-        if same:
-            return same[:1]
-        return self.create(
-            {
-                "partner_id": partner.commercial_partner_id.id,
-                "company_id": invoices.company_id[:1].id,
-                "move_ids": [(6, 0, invoices.ids)],
-                "amount": amount,
-                "promise_date": promise_date,
-                **values,
-            }
+
+    def _covered_twice_message(self, other, invoices):
+        return self.env._(
+            "%(invoices)s already covered by the open promise %(promise)s: change "
+            "or cancel that one instead.",
+            invoices=", ".join(invoices.mapped("name")),
+            promise=other.name,
         )
 
     def _check_acceptable(self):
+        self._check_invoices_free()
         for promise in self:
             company = promise.company_id
-            others = self.search(
-                [
-                    ("id", "!=", promise.id),
-                    ("state", "=", "open"),
-                    ("move_ids", "in", promise.move_ids.ids),
-                ]
-            )
-            if others:
-                raise UserError(
-                    self.env._(
-                        "%(invoices)s already covered by the open promise "
-                        "%(promise)s: change or cancel that one instead.",
-                        invoices=", ".join(
-                            (others.move_ids & promise.move_ids).mapped("name")
-                        ),
-                        promise=others[0].name,
-                    )
-                )
             policy = promise.partner_id._collection_policy(company)
             broken = self.search_count(
                 [
