@@ -56,7 +56,9 @@ class ResPartner(models.Model):
         string="Credit Status", compute="_compute_credit_figures"
     )
     credit_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_credit_figures"
+        "res.currency",
+        string="Currency of the Credit Figures",
+        compute="_compute_credit_figures",
     )
 
     @api.depends_context("company")
