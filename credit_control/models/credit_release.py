@@ -199,9 +199,9 @@ class CreditRelease(models.Model):
         )
 
     @api.model
-    def _active_for(self, order):
+    def _active_for(self, order, today=None):
         """The approved release that lets ``order`` be confirmed, if any."""
-        today = fields.Date.context_today(self)
+        today = today or fields.Date.context_today(self)
         partner = order.partner_id.commercial_partner_id
         return self.search(
             [

@@ -43,7 +43,8 @@ class SaleOrder(models.Model):
         """``(causes, text)``: why the customer's credit stops this order
         (empty when nothing does, or when a release lets it through)."""
         self.ensure_one()
-        if self.env["credit.release"].sudo()._active_for(self):
+        today = fields.Date.context_today(self)
+        if self.env["credit.release"].sudo()._active_for(self, today):
             return [], False
         partner = self.partner_id.commercial_partner_id
         company = self.company_id
