@@ -661,22 +661,28 @@ def _bank_lines(env, plan, companies, partners, invoices, progress):
         if inv.bank_line:
             groups[inv.group or f"i{inv.key}"].append(inv)
     # Each statement line's move name is the next of its bank journal among
-    # the moves that are not payments; Odoo finds it through its sequence
-    # index, which also holds the payments' moves of that journal and makes
-    # each lookup skip all of them (0.4 s a line with 20,000 customers).
-    # An index of the non-payment moves alone answers at once; it only
-    # serves the generation.
+    # the moves that are not payments; Odoo looks for the latest such move
+    # by date, then by sequence, through indexes that also hold the
+    # payments' moves of that journal, and each lookup skips all of them
+    # (0.4 s a line with 20,000 customers). Indexes of the non-payment moves
+    # alone answer at once; they only serve the generation.
     env.cr.execute(
         """
         CREATE INDEX IF NOT EXISTS cs_generator_statement_sequence
             ON account_move (journal_id, sequence_prefix DESC, sequence_number DESC)
+         WHERE origin_payment_id IS NULL;
+        CREATE INDEX IF NOT EXISTS cs_generator_statement_date
+            ON account_move (journal_id, date)
          WHERE origin_payment_id IS NULL
         """
     )
     try:
         count = _create_bank_lines(env, plan, companies, invoices, groups, rng)
     finally:
-        env.cr.execute("DROP INDEX IF EXISTS cs_generator_statement_sequence")
+        env.cr.execute(
+            "DROP INDEX IF EXISTS cs_generator_statement_sequence;"
+            "DROP INDEX IF EXISTS cs_generator_statement_date"
+        )
     progress.step("bank lines", count, count or 1)
     env.cr.commit()
     return count
