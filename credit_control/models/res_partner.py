@@ -2,6 +2,8 @@ import json
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
@@ -403,12 +405,13 @@ class ResPartner(models.Model):
         for partner in self:
             details = json.loads(partner.credit_score_details or "[]")
             rows = [
-                f"<tr><td>{labels.get(key, key)}</td>"
-                f"<td class='text-end'>{points:.1f}</td></tr>"
+                Markup("<tr><td>%s</td><td class='text-end'>%s</td></tr>")
+                % (labels.get(key, key), f"{points:.1f}")
                 for key, points in details
             ]
             partner.credit_score_breakdown = (
-                "<table class='table table-sm'>" + "".join(rows) + "</table>"
+                Markup("<table class='table table-sm'>%s</table>")
+                % Markup("").join(rows)
                 if rows
                 else False
             )
