@@ -206,7 +206,11 @@ class TestCreditHold(CreditCommon):
                     "reason": "x",
                 }
             )
-        self.assertTrue(partner.credit_exposure >= 0)  # reads the figures
+        # but reads the customer's credit figures
+        self._invoice(700, date(2026, 4, 1))
+        partner.invalidate_recordset(["credit_exposure"])
+        self.assertEqual(partner.credit_exposure, 700)
+        self.assertEqual(partner.credit_available, 20000 - 700)
 
     def test_review_scores_downgrades_and_switches_the_dunning_policy(self):
         strict = self.env["collection.policy"].create(
