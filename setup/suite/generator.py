@@ -507,6 +507,31 @@ def _early_payments(env, plan, companies, invoices, by_company=None):
     # Odoo looks every new environment up among the live ones: free those
     # of the steps before (cycles), or each with_context() gets slow.
     gc.collect()
+    # Each payment's move is numbered after the latest payment move of its
+    # journal and fiscal year, which Odoo finds by id among all the moves:
+    # these payments are dated in the past, after ~100,000 later ones, so
+    # each lookup skipped them all (0.06-0.45 s a payment with 20,000
+    # customers). One partial index per year answers it at once (0.05 ms,
+    # EXPLAIN ANALYZE); they only serve the generation.
+    years = range(plan.today.year - 3, plan.today.year + 1)
+    for year in years:
+        env.cr.execute(
+            f"""
+            CREATE INDEX IF NOT EXISTS cs_generator_payment_{year}
+                ON account_move (journal_id, id)
+             WHERE origin_payment_id IS NOT NULL
+               AND date BETWEEN '{year}-01-01' AND '{year}-12-31'
+            """
+        )
+    try:
+        return _create_early_payments(env, companies, invoices, by_company)
+    finally:
+        for year in years:
+            env.cr.execute(f"DROP INDEX IF EXISTS cs_generator_payment_{year}")
+        env.cr.commit()
+
+
+def _create_early_payments(env, companies, invoices, by_company):
     count = 0
     for key, company in companies.items():
         journal = _bank_journal(env, company)
