@@ -605,6 +605,10 @@ def _create_early_payments(env, companies, invoices, by_company):
                 line.move_id.matched_payment_ids += payment
             count += len(chunk)
             env.cr.commit()
+            # each batch leaves environments in reference cycles; every new
+            # one is looked up among them (py-spy: most of the time in
+            # Environment.__new__ after a few thousand payments)
+            gc.collect()
     return count
 
 
