@@ -11,7 +11,13 @@
     "external_dependencies": {"python": ["scikit-learn"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/ir_rules.xml",
+        "data/ir_cron_data.xml",
+        "views/cash_match_proposal_views.xml",
+        "views/account_bank_statement_line_views.xml",
+        "views/cash_match_manual_views.xml",
         "views/res_config_settings_views.xml",
+        "views/menus.xml",
     ],
     "installable": True,
 }

@@ -12,6 +12,53 @@ class ResCompany(models.Model):
         "at least this confident (between 0.5 and 1). Lower values reconcile "
         "more lines automatically and make more mistakes.",
     )
+    cash_match_writeoff_amount = fields.Monetary(
+        string="Write-off Tolerance",
+        currency_field="currency_id",
+        default=5.0,
+        help="Largest difference (in the company's currency) between a payment "
+        "and the invoices it pays that is written off when the payment is "
+        "matched, for bank fees deducted by the payer.",
+    )
+    cash_match_writeoff_percent = fields.Float(
+        string="Write-off Tolerance (%)",
+        default=1.0,
+        help="The difference written off is also at most this share of the payment.",
+    )
+    cash_match_writeoff_account_id = fields.Many2one(
+        "account.account",
+        string="Write-off Account",
+        check_company=True,
+        help="Account of the small differences written off when a payment is "
+        "matched. Without it, the cash discount loss account is used.",
+    )
+    cash_match_weights = fields.Json(
+        string="Learned Signal Weights",
+        copy=False,
+        help="Weights of the matching signals learned from the decisions on "
+        "this company's proposals (plain numbers, no executable content).",
+    )
+    cash_match_learning_date = fields.Datetime(string="Last Learning", copy=False)
+    cash_match_learning_samples = fields.Integer(
+        string="Decisions Learned From", copy=False
+    )
+    cash_match_learning_default_score = fields.Float(
+        string="Precision Before Learning", copy=False, digits=(16, 4)
+    )
+    cash_match_learning_learned_score = fields.Float(
+        string="Precision After Learning", copy=False, digits=(16, 4)
+    )
+    cash_match_learning_state = fields.Selection(
+        [
+            ("none", "Not trained yet"),
+            ("too_few", "Too few decisions"),
+            ("not_better", "Learned weights not better: defaults in use"),
+            ("used", "Learned weights in use"),
+        ],
+        string="Learning",
+        default="none",
+        copy=False,
+    )
 
     @api.constrains("cash_match_auto_threshold")
     def _check_cash_match_auto_threshold(self):
@@ -25,3 +72,26 @@ class ResCompany(models.Model):
                         value=company.cash_match_auto_threshold,
                     )
                 )
+
+    @api.constrains("cash_match_writeoff_amount", "cash_match_writeoff_percent")
+    def _check_cash_match_writeoff(self):
+        for company in self:
+            if (
+                company.cash_match_writeoff_amount < 0
+                or not 0 <= company.cash_match_writeoff_percent <= 10
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The write-off tolerance of %(company)s must be a "
+                        "positive amount and a share between 0 and 10 %%.",
+                        company=company.name,
+                    )
+                )
+
+    def _cash_match_writeoff_account(self):
+        """The account small differences are written off to."""
+        self.ensure_one()
+        return (
+            self.cash_match_writeoff_account_id
+            or self.account_journal_early_pay_discount_loss_account_id
+        )

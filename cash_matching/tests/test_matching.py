@@ -1,0 +1,328 @@
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import CashMatchingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestAutomaticReconciliation(CashMatchingCommon):
+    def test_invoice_number_and_amount_reconcile_at_once(self):
+        invoice = self._invoice(self.leroy, 1200.0)
+        line = self._receive(1200.0, f"Payment {invoice.name} thank you")
+        counts = self._match(line)
+        self.assertEqual(counts["auto"], 1)
+        self.assertTrue(line.is_reconciled)
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertPaid(invoice)
+        self.assertEqual(line.partner_id, self.leroy)
+        proposal = line.cash_match_proposal_ids.filtered(
+            lambda p: p.state == "accepted"
+        )
+        self.assertEqual(proposal.decided_by, "auto")
+        self.assertGreaterEqual(proposal.confidence, 0.95)
+        self.assertIn(invoice.name, proposal.explanation)
+        # the receivable line of the transaction is what paid the invoice
+        receivable = line.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.receivable
+        )
+        self.assertEqual(receivable.balance, -1200.0)
+        self.assertTrue(receivable.reconciled)
+
+    def test_typo_in_the_reference_still_matches(self):
+        invoice = self._invoice(self.leroy, 830.5)
+        mangled = invoice.name.replace("/", " ").lower()  # "inv 2026 00001"
+        line = self._receive(830.5, f"facture {mangled}")
+        self._match(line)
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertPaid(invoice)
+
+    def test_known_bank_account_pays_several_invoices(self):
+        first = self._invoice(self.dupont, 400.0, "2026-09-01")
+        second = self._invoice(self.dupont, 250.0, "2026-09-15")
+        self._invoice(self.dupont, 999.0, "2026-10-20")  # not paid by this one
+        line = self._receive(
+            650.0,
+            "VIR SEPA DUPONT",
+            partner_name="DUPONT FRERES",
+            account_number="FR7630006000011234567890189",
+        )
+        self._match(line)
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertPaid(first)
+        self.assertPaid(second)
+
+    def test_partial_payment_leaves_the_rest_open(self):
+        invoice = self._invoice(self.leroy, 1000.0)
+        line = self._receive(400.0, f"{invoice.name} first instalment")
+        self._match(line)
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertTrue(line.is_reconciled)
+        self.assertPaid(invoice, residual=600.0)
+        self.assertEqual(invoice.payment_state, "partial")
+
+    def test_bank_fee_is_written_off(self):
+        invoice = self._invoice(self.leroy, 500.0)
+        line = self._receive(497.5, invoice.name)
+        self._match(line)
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertPaid(invoice)
+        writeoff = line.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.writeoff_account
+        )
+        self.assertEqual(writeoff.balance, 2.5)
+
+    def test_difference_above_tolerance_is_not_written_off(self):
+        invoice = self._invoice(self.leroy, 500.0)
+        line = self._receive(480.0, invoice.name)  # 20 short: above 5 and 1 %
+        self._match(line)
+        # a partial payment, never a write-off of 20
+        self.assertFalse(
+            line.move_id.line_ids.filtered(
+                lambda aml: aml.account_id == self.writeoff_account
+            )
+        )
+        if line.is_reconciled:
+            self.assertPaid(invoice, residual=20.0)
+
+    def test_early_payment_discount(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 days, 2% within 10 days",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100, "nb_days": 30}
+                    )
+                ],
+            }
+        )
+        invoice = self._invoice(self.leroy, 1000.0, "2026-11-10", term=term)
+        line = self._receive(
+            980.0, invoice.name, day=fields.Date.from_string("2026-11-15")
+        )
+        self._match(line)
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertPaid(invoice)
+        discount = line.move_id.line_ids.filtered(
+            lambda aml: (
+                aml.account_id
+                == self.company.account_journal_early_pay_discount_loss_account_id
+            )
+        )
+        self.assertEqual(discount.balance, 20.0)
+
+    def test_invoice_minus_credit_note(self):
+        invoice = self._invoice(self.dupont, 900.0)
+        refund = self._refund(self.dupont, 150.0)
+        line = self._receive(
+            750.0, "settlement", account_number="FR76 3000 6000 0112 3456 7890 189"
+        )
+        self._match(line)
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertPaid(invoice)
+        self.assertEqual(refund.amount_residual, 0.0)
+
+    def test_foreign_currency_invoice_paid_at_the_banks_rate(self):
+        gold = self.setup_other_currency(
+            "EUR", rates=[("2026-01-01", 0.5), ("2026-11-01", 0.4)]
+        )
+        invoice = self._invoice(self.leroy, 800.0, currency=gold)  # 800 EUR
+        self.assertEqual(invoice.amount_total_signed, 1600.0)  # booked at 0.5
+        line = self._receive(
+            2000.0, invoice.name, foreign_currency_id=gold.id, amount_currency=800.0
+        )
+        self._match(line)
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertPaid(invoice)
+        self.assertEqual(invoice.amount_residual, 0.0)
+        # the 400 gained on the rate is an exchange difference, not a debt
+        receivable = invoice.line_ids.filtered(
+            lambda aml: aml.account_id == self.receivable
+        )
+        self.assertTrue(receivable.reconciled)
+        exchange = (
+            receivable.matched_credit_ids.exchange_move_id
+            | receivable.full_reconcile_id.exchange_move_id
+        )
+        self.assertEqual(sum(exchange.line_ids.mapped("debit")), 400.0)
+
+    def test_undo_restores_everything(self):
+        invoice = self._invoice(self.leroy, 300.0)
+        line = self._receive(300.0, invoice.name)
+        self._match(line)
+        self.assertPaid(invoice)
+        line.action_undo_reconciliation()
+        self.assertFalse(line.is_reconciled)
+        self.assertEqual(invoice.amount_residual, 300.0)
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(line.cash_match_state, "review")
+        self.assertEqual(
+            line.cash_match_proposal_ids.filtered(lambda p: p.decided_by).state,
+            "rejected",
+        )
+        suspense = line.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.bank.suspense_account_id
+        )
+        self.assertEqual(suspense.balance, -300.0)
+
+    @freeze_time("2026-11-16")
+    def test_matched_payment_keeps_a_promise(self):
+        invoice = self._invoice(self.leroy, 640.0)
+        promise = self.env["collection.promise"]._collection_record(
+            self.leroy, invoice, 640.0, fields.Date.from_string("2026-11-20")
+        )
+        line = self._receive(640.0, invoice.name)
+        self._match(line)
+        self.assertEqual(promise.state, "kept")
+
+
+@tagged("post_install", "-at_install")
+class TestReviewQueue(CashMatchingCommon):
+    def test_amount_alone_waits_for_review_with_proposals(self):
+        first = self._invoice(self.leroy, 720.0, "2026-09-01")
+        self._invoice(self.dupont, 720.0, "2026-09-02")
+        line = self._receive(720.0, "VIREMENT")
+        counts = self._match(line)
+        self.assertEqual(counts["review"], 1)
+        self.assertFalse(line.is_reconciled)
+        self.assertEqual(line.cash_match_state, "review")
+        top = line.cash_match_top_ids
+        self.assertTrue(1 <= len(top) <= 3)
+        self.assertTrue(all(p.confidence < 0.95 for p in top))
+        choice = top.filtered(lambda p: p.move_line_ids.move_id == first)
+        choice.action_accept()
+        self.assertTrue(line.is_reconciled)
+        self.assertEqual(line.cash_match_state, "accepted")
+        self.assertPaid(first)
+        self.assertEqual(choice.decided_by, "user")
+        self.assertTrue(choice.features)  # kept for learning
+
+    def test_reject_keeps_the_line_waiting(self):
+        self._invoice(self.leroy, 55.0)
+        line = self._receive(55.0, "")
+        self._match(line)
+        proposal = line.cash_match_top_ids[:1]
+        proposal.action_reject()
+        self.assertEqual(proposal.state, "rejected")
+        self.assertNotIn(proposal, line.cash_match_top_ids)
+        self.assertFalse(line.is_reconciled)
+
+    def test_match_by_hand(self):
+        invoice = self._invoice(self.leroy, 210.0)
+        other = self._invoice(self.leroy, 90.0)
+        line = self._receive(300.0, "no reference at all")
+        self._match(line)
+        wizard = (
+            self.env["cash.match.manual"]
+            .with_context(**line.action_cash_match_manual()["context"])
+            .create(
+                {
+                    "move_line_ids": [
+                        Command.set(
+                            (invoice | other)
+                            .line_ids.filtered(
+                                lambda aml: aml.account_id == self.receivable
+                            )
+                            .ids
+                        )
+                    ]
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertTrue(line.is_reconciled)
+        self.assertEqual(line.cash_match_state, "manual")
+        self.assertPaid(invoice)
+        self.assertPaid(other)
+
+    def test_unmatched_line_does_not_block_the_run(self):
+        invoice = self._invoice(self.leroy, 410.0)
+        stranger = self._receive(77.77, "GIFT FROM AUNT", partner_name="Jane Nobody")
+        good = self._receive(410.0, invoice.name)
+        counts = self._match(stranger, good)
+        self.assertEqual(counts["auto"], 1)
+        self.assertEqual(stranger.cash_match_state, "review")
+        self.assertFalse(stranger.is_reconciled)
+        self.assertPaid(invoice)
+
+    def test_cron_takes_new_lines_once(self):
+        invoice = self._invoice(self.leroy, 120.0)
+        line = self._receive(120.0, invoice.name)
+        self.assertEqual(line.cash_match_state, "new")
+        self.env["account.bank.statement.line"]._cron_cash_match(commit=False)
+        self.assertEqual(line.cash_match_state, "auto")
+        accepted = line.cash_match_proposal_ids
+        # a second run neither re-proposes nor touches it
+        self.env["account.bank.statement.line"]._cron_cash_match(commit=False)
+        self.assertEqual(line.cash_match_proposal_ids, accepted)
+
+    def test_paid_meanwhile_is_refused_cleanly(self):
+        invoice = self._invoice(self.leroy, 66.0)
+        self._invoice(self.dupont, 66.0)
+        line = self._receive(66.0, "")
+        self._match(line)
+        proposal = line.cash_match_top_ids.filtered(
+            lambda p: p.move_line_ids.move_id == invoice
+        )
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        with self.assertRaisesRegex(Exception, "paid meanwhile"):
+            proposal.action_accept()
+        self.assertFalse(line.is_reconciled)
+
+
+@tagged("post_install", "-at_install")
+class TestIsolation(CashMatchingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other = cls.setup_other_company(name="Ardoise Lyon")
+        cls.other_company = cls.other["company"]
+
+    def test_other_company_invoices_are_never_proposed(self):
+        invoice = self._invoice(self.leroy, 500.0, company=self.other_company)
+        self.assertEqual(invoice.company_id, self.other_company)
+        line = self._receive(500.0, invoice.name)
+        self._match(line)
+        self.assertFalse(line.is_reconciled)
+        self.assertFalse(
+            line.cash_match_proposal_ids.move_line_ids.filtered(
+                lambda aml: aml.company_id == self.other_company
+            )
+        )
+
+    def test_proposals_follow_the_users_companies(self):
+        line = self._receive(500.0, "x", journal=self.other["default_journal_bank"])
+        self._invoice(self.leroy, 500.0, company=self.other_company)
+        self._match(line)
+        self.assertTrue(line.cash_match_proposal_ids)
+        user = new_test_user(
+            self.env,
+            login="bookkeeper_main",
+            groups="account.group_account_basic,base.group_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        visible = self.env["cash.match.proposal"].with_user(user).search([])
+        self.assertFalse(visible & line.cash_match_proposal_ids)
+
+    def test_billing_user_reads_but_cannot_accept(self):
+        self._invoice(self.leroy, 88.0)
+        line = self._receive(88.0, "")
+        self._match(line)
+        user = new_test_user(
+            self.env,
+            login="billing_only",
+            groups="account.group_account_invoice,base.group_user",
+            company_id=self.company.id,
+        )
+        proposal = line.cash_match_top_ids[:1].with_user(user)
+        self.assertTrue(proposal.confidence)
+        with self.assertRaises(AccessError):
+            proposal.action_reject()

@@ -1,0 +1,1 @@
+from . import cash_match_manual
