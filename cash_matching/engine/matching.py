@@ -170,9 +170,9 @@ FEATURES = SIGNAL_CODES + tuple(f"kind_{kind}" for kind in KINDS) + ("items",)
 # - a partial payment (+1.0) with a clean reference: 3.5 (97 %), an early
 #   payment discount (+3.0, like an exact amount) with a reference: 99.6 %;
 # - a difference within the write-off tolerance (+2.0 x 0.7..1, -0.85 for the
-#   kind) with a reference: >= 3.05 (95.5 %); a combination of items within
-#   the tolerance counts half, so that a known payer alone (no reference)
-#   leaves it to review;
+#   kind) with a reference: >= 3.05 (95.5 %); for a combination of items or
+#   an item the line does not quote it counts half, so that a known payer
+#   alone (no reference) leaves it to review;
 # - the amount alone: -1.0 (27 %), whatever the size of the book;
 # - another proposal for other items scoring close: up to -12.0 (ambiguous),
 #   enough to bring two equal proposals of a known payer quoting a reference
@@ -713,7 +713,7 @@ class Matcher:
                 code = "structured"
             params = (("reference", self._key_text[key]),)
             self._add_hit(hits, key, code, 1.0, params)
-        if any(context.fits(item) for item in self._live(hits)):
+        if context.fits_any(self._live(hits)):
             return hits
         # Nothing quoted exactly fits the amount: look for references quoted
         # approximately. When the text quotes other items exactly, only those
@@ -956,12 +956,15 @@ class Matcher:
             if target is None:
                 continue
             shelf = self._shelf(partner_id, currency)
-            group = _Group(self, context, currency, target, shelf.ratio)
-            quoted = [
-                item
-                for item in self._live(hits)
-                if item.partner_id == partner_id and item.currency == currency
-            ]
+            group = _Group(self, context, currency, target, shelf.ratio, set(hits))
+            quoted = sorted(
+                (
+                    item
+                    for item in self._live(hits)
+                    if item.partner_id == partner_id and item.currency == currency
+                ),
+                key=lambda item: (item.date, item.id),
+            )
             # What the line pays in part: what it quotes exactly, if anything.
             exactly = [i for i in quoted if hits[i.id][0] != "reference_fuzzy"]
             low = bisect_left(shelf.amounts, group.units - group.tolerance)
@@ -1069,9 +1072,12 @@ class Matcher:
                 z = logit(
                     self.model, features(signals, candidate.kind, len(candidate.items))
                 )
-            proposals.append(self._proposal(candidate, signals, _sigmoid(z)))
-        proposals.sort(key=lambda p: (-p.confidence, len(p.allocations)))
-        return proposals[:limit]
+            proposal = self._proposal(candidate, signals, _sigmoid(z))
+            # equally sure: fewer items, then the oldest, first
+            age = tuple((item.date, item.id) for item in candidate.items)
+            proposals.append(((-proposal.confidence, len(age), age), proposal))
+        proposals.sort(key=lambda pair: pair[0])
+        return [proposal for _key, proposal in proposals[:limit]]
 
     def _proposal(self, candidate, signals, conf):
         allocations = tuple(
@@ -1162,6 +1168,24 @@ class _Line:
         group = _Group(self.matcher, self, item.currency, target, _ratio([item]))
         return bool(group.singles([item]))
 
+    def fits_any(self, items):
+        """True when the line could settle one of ``items``, or all those of
+        one customer in one currency."""
+        if any(self.fits(item) for item in items):
+            return True
+        groups = defaultdict(list)
+        for item in items:
+            groups[item.partner_id, item.currency].append(item)
+        for (_partner_id, currency), group_items in groups.items():
+            target = self.target(currency)
+            if len(group_items) < 2 or target is None:
+                continue
+            group = _Group(self.matcher, self, currency, target, _ratio(group_items))
+            total = sum(self.matcher._units_of[item.id] for item in group_items)
+            if group._settle(group_items, total) is not None:
+                return True
+        return False
+
 
 class _Shelf:
     """A partner's items in one currency, sorted by amount."""
@@ -1186,8 +1210,9 @@ def _ratio(items):
 class _Group:
     """A partner's open items in one currency, against one bank line."""
 
-    def __init__(self, matcher, context, currency, target, ratio):
+    def __init__(self, matcher, context, currency, target, ratio, quoted=()):
         self.matcher = matcher
+        self.quoted = quoted  # ids of the items the line quotes
         self.context = context
         self.currency = currency
         self.units, self.rate, self.slack = target
@@ -1246,10 +1271,13 @@ class _Group:
             return _Candidate(items[0].partner_id, items, "full", amounts, signals)
         if abs(diff) > self.tolerance:
             return None
-        # Nearer the tolerance, less sure; a combination of several items
-        # within it far less: among many combinations one falls in by chance.
+        # Nearer the tolerance, less sure; a combination of several items, or
+        # an item the line does not quote, far less: among many combinations
+        # or a customer's many items, one falls within by chance.
         strength = 1.0 - 0.3 * abs(diff) / max(self.tolerance, 1)
-        strength = round(strength * (0.5 if several else 1.0), 4)
+        if several or not any(item.id in self.quoted for item in items):
+            strength *= 0.5
+        strength = round(strength, 4)
         company = self._company(abs(diff), items)
         params = (
             ("difference", _fmt(company, self.matcher.company_currency)),

@@ -478,7 +478,9 @@ class _Feed:
         self.count += 1
         payer, iban = self._payer(item.partner_id)
         currency = item.currency
-        day = day or max(item.date + timedelta(days=1), TODAY - timedelta(days=5))
+        if day is None:
+            day = TODAY - timedelta(days=self.rng.randrange(0, 10))
+            day = max(day, item.date + timedelta(days=1))
         if self.rate is not None and currency != self.company_currency:
             if self.rng.random() < 0.3:  # paid from an account in company currency
                 amount = round(
@@ -538,7 +540,11 @@ class _Feed:
     def several(self):
         """Two to five of a customer's oldest open items (a credit note
         deducted at times) in one amount."""
-        first = self.draw.take(lambda item: len(self._oldest(item)) >= 2)
+        first = self.draw.take(
+            lambda item: (
+                sum(1 for other in self._oldest(item) if other.residual > 0) >= 2
+            )
+        )
         if first is None:
             return None
         self.draw.used.discard(first.id)
@@ -644,6 +650,9 @@ def make_feed(
     of the lines paying items in another currency than ``company_currency``
     come in company currency, converted at the line's date. Fewer lines come
     back when the book runs out of items."""
+    unknown = {kind for kind, _share in mix} - {kind for kind, _share in DEFAULT_MIX}
+    if unknown:
+        raise ValueError(f"unknown kinds of bank lines: {', '.join(sorted(unknown))}")
     feed = _Feed(items, partners, rng, company_currency, rate)
     kinds = [kind for kind, share in mix for _ in range(round(share * count))]
     kinds += [mix[0][0]] * (count - len(kinds))

@@ -1,0 +1,151 @@
+"""Score and time the cash matching end to end in Odoo.
+
+    python3 -m suite.bench_matching DB [--lines N] [--seed S]
+
+Run by ``setup/bench matching`` in a process of its own, on a copy of a
+generated database. For each company it reads the open receivable items
+the way the matching does (``_cash_match_book``), draws bank lines paying
+them with known truth in the fixed mix of ``matching_feed.DEFAULT_MIX``,
+creates them as bank statement lines (not timed), then times the matching
+run over all of them (``_cash_match_run``: proposals stored, lines above the
+threshold reconciled in Odoo's accounting) and scores what it did. Prints
+one JSON line with ``auto_precision``, ``auto_share``, ``top3_recall`` and
+``lines_per_s``.
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+
+from . import generator, odoo_env, runtime
+
+
+def _create_lines(env, company, feed):
+    journal = env["account.journal"].search(
+        [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+    )
+    currencies = {
+        c.name: c
+        for c in env["res.currency"].with_context(active_test=False).search([])
+    }
+    journal_currency = journal.currency_id or company.currency_id
+    vals = []
+    for line, _truth in feed:
+        values = {
+            "journal_id": journal.id,
+            "date": line.date,
+            "payment_ref": line.communication or "/",
+            "partner_name": line.payer_name,
+            "account_number": line.payer_iban,
+            "ref": line.structured_ref or False,
+        }
+        if line.currency == journal_currency.name:
+            values["amount"] = line.amount
+        else:
+            rate = env["res.currency"]._get_conversion_rate(
+                currencies[line.currency], journal_currency, company, line.date
+            )
+            values |= {
+                "amount": journal_currency.round(line.amount * rate),
+                "foreign_currency_id": currencies[line.currency].id,
+                "amount_currency": line.amount,
+            }
+        vals.append(values)
+    statement_lines = env["account.bank.statement.line"]
+    with generator.statement_line_indexes(env):
+        for start in range(0, len(vals), 200):
+            statement_lines |= (
+                env["account.bank.statement.line"]
+                .with_company(company)
+                .create(vals[start : start + 200])
+            )
+    return statement_lines
+
+
+def main(argv):
+    import odoo  # noqa: PLC0415 - found by runtime.find_odoo()
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("db")
+    parser.add_argument("--lines", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+    odoo_rt, reason = runtime.find_odoo()
+    if not odoo_rt:
+        print(f"bench_matching: Odoo 18 is needed: {reason}", file=sys.stderr)
+        return 2
+    pg = runtime.ensure_postgres()
+    rng = random.Random(args.seed)
+    with odoo_env.environment(odoo_rt, pg, args.db) as env:
+        # the feed imports the engine as ``cash_matching.engine``: the
+        # add-on loaded by Odoo, under that name
+        import odoo.addons.cash_matching as addon  # noqa: PLC0415
+
+        sys.modules.setdefault("cash_matching", addon)
+        from . import matching_feed  # noqa: PLC0415
+
+        lines_model = env["account.bank.statement.line"]
+        companies = env["res.company"].search([], order="id")
+        books = {c: lines_model._cash_match_book(c) for c in companies}
+        open_items = sum(len(items) for items, _p in books.values())
+        truths = {}
+        created = lines_model
+        for company, (items, partners) in books.items():
+            if not items:
+                continue
+            count = round(args.lines * len(items) / open_items)
+            feed = matching_feed.make_feed(
+                items,
+                partners,
+                count,
+                rng,
+                company_currency=company.currency_id.name,
+                rate=lines_model._cash_match_rate_function(company),
+            )
+            # the lines reach the bank the day after the newest item
+            statement_lines = _create_lines(env, company, feed)
+            for st_line, (_line, truth) in zip(statement_lines, feed, strict=True):
+                truths[st_line.id] = truth
+            created |= statement_lines
+        env.cr.commit()
+        queries = odoo.sql_db.sql_counter
+        started = time.monotonic()
+        created._cash_match_run(created)
+        env.flush_all()
+        elapsed = time.monotonic() - started
+        queries = odoo.sql_db.sql_counter - queries
+        outcomes = auto = errors = paying = found = 0
+        for st_line in created:
+            truth = frozenset(truths[st_line.id])
+            outcomes += 1
+            proposals = st_line.cash_match_proposal_ids.sorted("rank")
+            sets = [frozenset(p.move_line_ids.ids) for p in proposals if p.rank]
+            if truth:
+                paying += 1
+                found += truth in sets[:3]
+            if st_line.cash_match_state == "auto":
+                auto += 1
+                accepted = proposals.filtered(lambda p: p.state == "accepted")
+                errors += frozenset(accepted.move_line_ids.ids) != truth
+        env.cr.rollback()
+    figures = {
+        "auto_precision": round((auto - errors) / auto, 4) if auto else 1.0,
+        "auto_share": round(auto / outcomes, 4) if outcomes else 0.0,
+        "top3_recall": round(found / paying, 4) if paying else 1.0,
+        "lines_per_s": round(outcomes / elapsed, 1) if elapsed else 0.0,
+        "lines": outcomes,
+        "auto": auto,
+        "errors": errors,
+        "open_items": open_items,
+        "run_s": round(elapsed, 1),
+        "queries": queries,
+        "peak_rss_mb": round(odoo_env.peak_rss_mb()),
+    }
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
