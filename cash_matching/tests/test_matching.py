@@ -84,8 +84,8 @@ class TestAutomaticReconciliation(CashMatchingCommon):
                 lambda aml: aml.account_id == self.writeoff_account
             )
         )
-        if line.is_reconciled:
-            self.assertPaid(invoice, residual=20.0)
+        self.assertTrue(line.is_reconciled)
+        self.assertPaid(invoice, residual=20.0)
 
     def test_early_payment_discount(self):
         term = self.env["account.payment.term"].create(

@@ -130,14 +130,9 @@ def main(argv):
                 accepted = proposals.filtered(lambda p: p.state == "accepted")
                 errors += frozenset(accepted.move_line_ids.ids) != truth
         env.cr.rollback()
-    figures = {
-        "auto_precision": round((auto - errors) / auto, 4) if auto else 1.0,
-        "auto_share": round(auto / outcomes, 4) if outcomes else 0.0,
-        "top3_recall": round(found / paying, 4) if paying else 1.0,
-        "lines_per_s": round(outcomes / elapsed, 1) if elapsed else 0.0,
-        "lines": outcomes,
-        "auto": auto,
-        "errors": errors,
+    figures = matching_feed.figures_of(
+        outcomes, auto, errors, paying, found, elapsed
+    ) | {
         "open_items": open_items,
         "run_s": round(elapsed, 1),
         "queries": queries,

@@ -57,6 +57,24 @@ def database_from_template(ctx, name, template=None, make=None, log=print):
     return name
 
 
+def _run_module(module, *args):
+    """Run ``python3 -m suite.<module> ARGS`` in a process of its own (so
+    that its memory and queries are its alone) and return the JSON figures
+    of its last line, or ``None`` (its output written to stderr) when it
+    failed."""
+    result = subprocess.run(
+        [sys.executable, "-m", f"suite.{module}", *args],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        sys.stderr.write(result.stdout + result.stderr)
+        return None
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def bench_generate(ctx):
     """Build a database and generate the data set; keep it as the template."""
     db = template_name(ctx.customers, ctx.seed)
@@ -123,17 +141,9 @@ def bench_dunning(ctx):
         f"{info['counts']['invoices']} invoices, {counts[0]} open "
         f"(of {counts[1]} customers)"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "suite.run_dunning", db],
-        cwd=Path(__file__).resolve().parents[1],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode:
-        sys.stderr.write(result.stdout + result.stderr)
+    figures = _run_module("run_dunning", db)
+    if figures is None:
         raise RuntimeError("the daily run failed")
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
     figures["open_invoices"] = counts[0]
     if not ctx.keep:
         odoo_env.drop_database(ctx.pg, db)
@@ -156,18 +166,11 @@ def _oca_dunning(ctx, template):
         started = time.monotonic()
         oca.install(ctx.odoo, ctx.pg, db, folder)
         print(f"installed {oca.ADDON} in {time.monotonic() - started:.0f} s")
-        result = subprocess.run(
-            [sys.executable, "-m", "suite.oca", db, str(folder)],
-            cwd=Path(__file__).resolve().parents[1],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            sys.stderr.write(result.stdout + result.stderr)
+        figures = _run_module("oca", db, str(folder))
+        if figures is None:
             print("OCA comparison failed (see above)")
             return {}
-        return json.loads(result.stdout.strip().splitlines()[-1])
+        return figures
     finally:
         if not ctx.keep:
             odoo_env.drop_database(ctx.pg, db)
@@ -196,17 +199,10 @@ def bench_credit(ctx):
         else:
             print(f"OCA comparison skipped: {reason}")
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "suite.bench_credit", db, *args],
-            cwd=Path(__file__).resolve().parents[1],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            sys.stderr.write(result.stdout + result.stderr)
+        figures = _run_module("bench_credit", db, *args)
+        if figures is None:
             raise RuntimeError("the credit benchmark failed")
-        return json.loads(result.stdout.strip().splitlines()[-1])
+        return figures
     finally:
         if not ctx.keep:
             odoo_env.drop_database(ctx.pg, db)
@@ -218,18 +214,11 @@ def bench_matching(ctx):
     proposals stored and reconciliations made by Odoo."""
     db = database_from_template(ctx, "cs_bench_matching")
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "suite.bench_matching", db],
-            cwd=Path(__file__).resolve().parents[1],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            sys.stderr.write(result.stdout + result.stderr)
+        figures = _run_module("bench_matching", db)
+        if figures is None:
             raise RuntimeError("the matching benchmark failed")
         print("OCA comparison (account_reconcile_model_oca): not run")
-        return json.loads(result.stdout.strip().splitlines()[-1])
+        return figures
     finally:
         if not ctx.keep:
             odoo_env.drop_database(ctx.pg, db)

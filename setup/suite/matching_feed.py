@@ -705,7 +705,15 @@ def score(matcher, feed, threshold=0.95, *, remove=True):
                 figures["errors"] += 1
             if remove:
                 matcher.remove(sets[0])
-    lines = len(feed)
+    return figures_of(len(feed), auto, errors, paying, found, elapsed) | {
+        "by_kind": by_kind
+    }
+
+
+def figures_of(lines, auto, errors, paying, found, elapsed):
+    """The benchmark's figures from its counts: ``auto`` lines reconciled
+    automatically, ``errors`` among them, ``found`` of the ``paying`` lines
+    (those with a truth) with their truth in the top three proposals."""
     return {
         "auto_precision": round((auto - errors) / auto, 4) if auto else 1.0,
         "auto_share": round(auto / lines, 4) if lines else 0.0,
@@ -714,5 +722,4 @@ def score(matcher, feed, threshold=0.95, *, remove=True):
         "lines": lines,
         "auto": auto,
         "errors": errors,
-        "by_kind": by_kind,
     }
