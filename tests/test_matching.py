@@ -466,3 +466,20 @@ def test_name_similarity(payer, partner, low, high):
 def test_within_one_edit(a, b, result):
     assert within_one_edit(a, b) is result
     assert within_one_edit(b, a) is result
+
+
+def test_an_instalment_paid_exactly_is_that_instalment():
+    # One invoice, two instalments (30 % now, 70 % in 60 days): two items
+    # under one number. The line quoting the number with the second
+    # instalment's amount pays that instalment, not a part of both.
+    first = item(901, 4, "INV/2026/01000", 300.0, date(2026, 2, 1))
+    second = item(902, 4, "INV/2026/01000", 700.0, date(2026, 2, 1))
+    engine = Matcher([first, second], PARTNERS, company_currency="EUR")
+    best = engine.match(line(700, "INV/2026/01000"))[0]
+    assert ids(best) == {902}
+    assert best.kind == "full"
+    assert best.confidence >= 0.95
+    # less than an instalment is still a part of the invoice, oldest first
+    partial = engine.match(line(200, "INV/2026/01000"))[0]
+    assert partial.kind == "partial"
+    assert partial.allocations == ((901, 200.0),)

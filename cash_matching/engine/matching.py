@@ -978,8 +978,16 @@ class Matcher:
             ]
             singles = group.singles(near)
             out.extend(singles)
+            # An invoice paid in instalments has several items under one
+            # number: the line paying exactly one of them pays that one, not
+            # a part of all of them.
+            instalment = any(
+                c.kind == "full" and c.items[0].id in hits for c in singles
+            )
             if quoted:
-                out.extend(group.quoted_set(exactly or quoted))
+                out.extend(
+                    group.quoted_set(exactly or quoted, partial=not instalment)
+                )
             # The quoted items fitting exactly say what the line pays: no need
             # to look for other combinations.
             settled = any(
@@ -1097,6 +1105,9 @@ class Matcher:
         """Reference signals of a proposal: the share of its items the line
         quotes, lowered by the items of the same partner it quotes besides."""
         chosen = {item.id for item in candidate.items}
+        # the other instalments of a chosen invoice share its number: quoting
+        # it quotes the invoice, and leaves none of them out
+        documents = {item.move_name for item in candidate.items}
         quoted_elsewhere = 0
         if any(
             hits.get(i, ("reference_fuzzy",))[0] != "reference_fuzzy" for i in chosen
@@ -1111,6 +1122,7 @@ class Matcher:
                 and code != "reference_fuzzy"
                 and self._items.get(item_id) is not None
                 and self._items[item_id].partner_id == candidate.partner_id
+                and self._items[item_id].move_name not in documents
             )
         denominator = len(chosen) + quoted_elsewhere
         by_code = {}
@@ -1325,16 +1337,16 @@ class _Group:
                 out.append(candidate)
         return out
 
-    def quoted_set(self, quoted):
+    def quoted_set(self, quoted, partial=True):
         """Candidates for the items the line quotes: all of them settled, or
-        paid in part, oldest first."""
+        (with ``partial``) paid in part, oldest first."""
         out = []
         total = sum(self.residuals[item.id] for item in quoted)
         if len(quoted) > 1:
             candidate = self._settle(quoted, total)
             if candidate is not None:
                 out.append(candidate)
-        if 0 < self.units < total - self.tolerance:
+        if partial and 0 < self.units < total - self.tolerance:
             out.append(self._partial(quoted))
         return out
 
