@@ -14,6 +14,9 @@ _logger = logging.getLogger(__name__)
 # Lines matched between two commits of the cron: a crash loses at most this
 # much work, and the next run takes the lines still "to match".
 CRON_BATCH = 200
+# Lines reconciled in one pass of the ORM (one creation of their entries'
+# lines, one reconciliation).
+RUN_CHUNK = 100
 
 
 class AccountBankStatementLine(models.Model):
@@ -154,50 +157,78 @@ class AccountBankStatementLine(models.Model):
         for company, company_lines in lines.grouped("company_id").items():
             matcher = self._cash_match_matcher(company)
             threshold = company.cash_match_auto_threshold
-            for line in company_lines:
-                state = line._cash_match_one(matcher, threshold)
-                counts[state] += 1
+            for start in range(0, len(company_lines), RUN_CHUNK):
+                chunk = company_lines[start : start + RUN_CHUNK]
+                for state, count in chunk._cash_match_chunk(matcher, threshold).items():
+                    counts[state] += count
         return counts
 
-    def _cash_match_one(self, matcher, threshold):
-        self.ensure_one()
+    def _cash_match_chunk(self, matcher, threshold):
+        """Store the proposals of the lines of ``self`` (one company) and
+        reconcile together those whose best proposal reaches ``threshold``.
+        Returns counts per state."""
         self.cash_match_proposal_ids.filtered(lambda p: p.state == "proposed").unlink()
-        try:
-            proposals = matcher.match(self._cash_match_bank_line(), limit=3)
-        except (ValueError, ArithmeticError) as error:
-            # a malformed line waits for review; it never stops the run
-            _logger.warning("cash matching of line %s failed: %s", self.id, error)
-            self.write(
-                {
-                    "cash_match_state": "review",
-                    "cash_match_confidence": 0.0,
-                    "cash_match_message": str(error),
-                }
-            )
-            return "review"
-        records = self.env["cash.match.proposal"].create(
-            [
-                self._cash_match_proposal_values(p, rank)
+        values = []
+        confident = set()
+        for line in self:
+            try:
+                proposals = matcher.match(line._cash_match_bank_line(), limit=3)
+            except (ValueError, ArithmeticError) as error:
+                # a malformed line waits for review; it never stops the run
+                _logger.warning("cash matching of line %s failed: %s", line.id, error)
+                line.write(
+                    {
+                        "cash_match_state": "review",
+                        "cash_match_confidence": 0.0,
+                        "cash_match_message": str(error),
+                    }
+                )
+                continue
+            values += [
+                line._cash_match_proposal_values(p, rank)
                 for rank, p in enumerate(proposals, 1)
             ]
-        )
-        self.write(
-            {
-                "cash_match_state": "review",
-                "cash_match_confidence": proposals[0].confidence if proposals else 0.0,
-                "cash_match_message": False,
-            }
-        )
-        if not records or records[0].confidence < threshold:
-            return "review"
+            line.write(
+                {
+                    "cash_match_state": "review",
+                    "cash_match_confidence": (
+                        proposals[0].confidence if proposals else 0.0
+                    ),
+                    "cash_match_message": False,
+                }
+            )
+            if proposals and proposals[0].confidence >= threshold:
+                confident.add(line.id)
+                # taken by this line: the next lines look elsewhere
+                matcher.remove([item for item, _amount in proposals[0].allocations])
+        proposals = self.env["cash.match.proposal"].create(values)
+        pairs = [
+            (proposal.statement_line_id, proposal)
+            for proposal in proposals
+            if proposal.rank == 1 and proposal.statement_line_id.id in confident
+        ]
+        done = self._cash_match_apply_together(pairs, by="auto")
+        return {"auto": len(done), "review": len(self) - len(done)}
+
+    def _cash_match_apply_together(self, pairs, by):
+        """Apply the ``(line, proposal)`` pairs in one pass of the ORM; when
+        that pass fails, apply them one by one so that a failure only keeps
+        its own line in review (with the reason). Returns the lines
+        reconciled."""
+        if not pairs:
+            return self.browse()
         try:
             with self.env.cr.savepoint():
-                self._cash_match_apply(records[0], by="auto")
+                self._cash_match_apply_pairs(pairs, by)
+            return self.browse([line.id for line, _proposal in pairs])
         except (UserError, ValidationError) as error:
-            self.cash_match_message = str(error)
-            return "review"
-        matcher.remove([item for item, _amount in proposals[0].allocations])
-        return "auto"
+            if len(pairs) == 1:
+                pairs[0][0].cash_match_message = str(error)
+                return self.browse()
+        done = self.browse()
+        for pair in pairs:
+            done |= self._cash_match_apply_together([pair], by)
+        return done
 
     def _cash_match_proposal_values(self, proposal, rank):
         return {
@@ -372,6 +403,80 @@ class AccountBankStatementLine(models.Model):
         a small difference), reconcile them with the items, and remember the
         decision."""
         self.ensure_one()
+        self._cash_match_apply_pairs([(self, proposal)], by)
+
+    @api.model
+    def _cash_match_apply_pairs(self, pairs, by):
+        """``_cash_match_apply`` of several ``(line, proposal)`` pairs at
+        once: the suspense lines of all the entries removed, their
+        counterparts created and reconciled in one call each."""
+        suspense_lines = self.env["account.move.line"]
+        partners = defaultdict(lambda: self.env["account.move.line"])
+        line_values = []
+        plans = []
+        for line, proposal in pairs:
+            liquidity, suspense, counterparts, items = line._cash_match_counterparts(
+                proposal
+            )
+            suspense_lines |= suspense
+            if not line.partner_id and proposal.partner_id:
+                # the statement line and its entry take the liquidity line's
+                # partner (Odoo's ``_synchronize_from_moves``)
+                partners[proposal.partner_id] |= liquidity
+            move = line.move_id.id
+            line_values += [dict(vals, move_id=move) for vals in counterparts]
+            plans.append((len(counterparts), items))
+        moves = suspense_lines.move_id
+        # as Odoo's own statement line writes: the entries are posted
+        unchecked = {"check_move_validity": False, "skip_readonly_check": True}
+        suspense_lines.with_context(**unchecked, force_delete=True).unlink()
+        for partner, liquidity in partners.items():
+            # the statement lines follow when the counterparts are created
+            liquidity.with_context(
+                **unchecked, skip_account_move_synchronization=True
+            ).partner_id = partner
+        created = (
+            self.env["account.move.line"].with_context(**unchecked).create(line_values)
+        )
+        # what ``check_move_validity=False`` postponed: every entry balanced
+        with moves._check_balanced({"records": moves}):
+            pass
+        # each item reconciled with the counterpart made for it (the first
+        # ones of its entry; a write-off line comes after them)
+        pairs_to_reconcile = []
+        start = 0
+        for count, items in plans:
+            made = created[start : start + len(items)]
+            pairs_to_reconcile += [
+                counterpart | item
+                for counterpart, item in zip(made, items, strict=True)
+            ]
+            start += count
+        self.env["account.move.line"]._reconcile_plan(pairs_to_reconcile)
+        lines = self.browse([line.id for line, _proposal in pairs])
+        proposals = self.env["cash.match.proposal"].union(
+            *(proposal for _line, proposal in pairs)
+        )
+        proposals._cash_match_decide("accepted", by)
+        if self.env.context.get("cash_match_manual"):
+            state = "manual"
+        else:
+            state = "auto" if by == "auto" else "accepted"
+        lines.write(
+            {
+                "cash_match_state": state,
+                "cash_match_date": fields.Datetime.now(),
+                "cash_match_message": False,
+            }
+        )
+
+    def _cash_match_counterparts(self, proposal):
+        """The lines of this transaction's entry (liquidity, suspense) and
+        the values of the lines replacing its suspense line for
+        ``proposal``: one per item paid (oldest first, in the order of the
+        returned items), then any write-off. Raises when the proposal can no
+        longer be applied."""
+        self.ensure_one()
         _ = self.env._
         if self.is_reconciled:
             raise UserError(
@@ -403,7 +508,8 @@ class AccountBankStatementLine(models.Model):
             int(key): value for key, value in (proposal.allocation or {}).items()
         }
         counterparts = []
-        for item in items.sorted(lambda line: (line.date, line.id)):
+        ordered = items.sorted(lambda line: (line.date, line.id))
+        for item in ordered:
             applied = allocation.get(item.id, item.amount_residual_currency)
             if item.currency_id == transaction_currency and transaction_amount:
                 # at the bank's own rate
@@ -467,35 +573,4 @@ class AccountBankStatementLine(models.Model):
                     "balance": -remaining,
                 }
             )
-        if not self.partner_id and proposal.partner_id:
-            self.partner_id = proposal.partner_id
-        before = self.move_id.line_ids
-        self.with_context(force_delete=True, skip_readonly_check=True).write(
-            {
-                "line_ids": [Command.unlink(suspense.id)]
-                + [Command.create(vals) for vals in counterparts],
-            }
-        )
-        created = (self.move_id.line_ids - before).sorted("id")
-        self.env["account.move.line"]._reconcile_plan(
-            [
-                counterpart | item
-                for counterpart, item in zip(
-                    created,
-                    items.sorted(lambda line: (line.date, line.id)),
-                    strict=False,
-                )
-            ]
-        )
-        proposal._cash_match_decide("accepted", by)
-        if self.env.context.get("cash_match_manual"):
-            state = "manual"
-        else:
-            state = "auto" if by == "auto" else "accepted"
-        self.write(
-            {
-                "cash_match_state": state,
-                "cash_match_date": fields.Datetime.now(),
-                "cash_match_message": False,
-            }
-        )
+        return liquidity, suspense, counterparts, ordered

@@ -151,6 +151,58 @@ class TestAutomaticReconciliation(CashMatchingCommon):
         )
         self.assertEqual(sum(exchange.line_ids.mapped("debit")), 400.0)
 
+    def test_instalment_paid_exactly(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30 % now, 70 % in 60 days",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 30.0, "nb_days": 0}
+                    ),
+                    Command.create(
+                        {"value": "percent", "value_amount": 70.0, "nb_days": 60}
+                    ),
+                ],
+            }
+        )
+        invoice = self._invoice(self.leroy, 1000.0, term=term)
+        first, second = invoice.line_ids.filtered(
+            lambda aml: aml.account_id == self.receivable
+        ).sorted("date_maturity")
+        # the customer pays the second instalment, quoting the invoice
+        line = self._receive(700.0, f"{invoice.name} 2/2")
+        self._match(line)
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertTrue(second.reconciled)
+        self.assertFalse(first.reconciled)
+        self.assertPaid(invoice, residual=300.0)
+
+    def test_one_failure_does_not_hold_back_the_others(self):
+        # lines of one run are reconciled together; the one that cannot be
+        # (a bank fee with no write-off account) waits alone, with the reason
+        self.company.write(
+            {
+                "cash_match_writeoff_account_id": False,
+                "account_journal_early_pay_discount_loss_account_id": False,
+            }
+        )
+        fee_invoice = self._invoice(self.leroy, 500.0)
+        clean_invoice = self._invoice(self.dupont, 300.0)
+        fee_line = self._receive(497.5, fee_invoice.name)
+        clean_line = self._receive(300.0, clean_invoice.name)
+        counts = self._match(fee_line, clean_line)
+        self.assertEqual((counts["auto"], counts["review"]), (1, 1))
+        self.assertEqual(clean_line.cash_match_state, "auto")
+        self.assertPaid(clean_invoice)
+        self.assertEqual(fee_line.cash_match_state, "review")
+        self.assertFalse(fee_line.is_reconciled)
+        self.assertIn("write-off account", fee_line.cash_match_message)
+        self.assertPaid(fee_invoice, residual=500.0)
+        # its proposals wait for the reviewer, the best one first
+        self.assertEqual(
+            fee_line.cash_match_top_ids[:1].move_line_ids.move_id, fee_invoice
+        )
+
     def test_undo_restores_everything(self):
         invoice = self._invoice(self.leroy, 300.0)
         line = self._receive(300.0, invoice.name)

@@ -1,6 +1,6 @@
 """Score and time the cash matching end to end in Odoo.
 
-    python3 -m suite.bench_matching DB [--lines N] [--seed S]
+    python3 -m suite.bench_matching DB [--lines N] [--seed S] [--oca ADDONS_DIR]
 
 Run by ``setup/bench matching`` in a process of its own, on a copy of a
 generated database. For each company it reads the open receivable items
@@ -11,6 +11,14 @@ run over all of them (``_cash_match_run``: proposals stored, lines above the
 threshold reconciled in Odoo's accounting) and scores what it did. Prints
 one JSON line with ``auto_precision``, ``auto_share``, ``top3_recall`` and
 ``lines_per_s``.
+
+With ``--oca`` (OCA's ``account_reconcile_model_oca`` installed in DB), the
+same lines are then given to its invoice-matching rules (Odoo's shipped
+*Invoices/Bills Perfect Match* models, as a new database has them): the line
+also carries ``oca_auto_precision``, ``oca_auto_share``, ``oca_top1_recall``
+(it proposes one set of items per line) and ``oca_lines_per_s``. Those rules
+only propose (their reconciliation is the work of a user, or of
+``account_reconcile_oca``), so their time is that of matching alone.
 """
 
 import argparse
@@ -64,6 +72,38 @@ def _create_lines(env, company, feed):
     return statement_lines
 
 
+def _oca_figures(env, lines, truths):
+    """OCA's invoice-matching rules on the same (unreconciled) lines."""
+    from . import matching_feed  # noqa: PLC0415 - imported once the add-on is
+
+    env.invalidate_all()
+    rules = env["account.reconcile.model"].search(
+        [("rule_type", "!=", "writeoff_button")]
+    )
+    outcomes = auto = errors = paying = found = 0
+    started = time.monotonic()
+    for st_line in lines:
+        models = rules.filtered(lambda m, c=st_line.company_id: m.company_id == c)
+        result = models._apply_rules(st_line, st_line._retrieve_partner())
+        proposed = frozenset(result.get("amls", env["account.move.line"]).ids)
+        truth = frozenset(truths[st_line.id])
+        outcomes += 1
+        if truth:
+            paying += 1
+            found += proposed == truth
+        if proposed and result.get("auto_reconcile"):
+            auto += 1
+            errors += proposed != truth
+    elapsed = time.monotonic() - started
+    figures = matching_feed.figures_of(outcomes, auto, errors, paying, found, elapsed)
+    return {
+        "oca_auto_precision": figures["auto_precision"],
+        "oca_auto_share": figures["auto_share"],
+        "oca_top1_recall": figures["top3_recall"],
+        "oca_lines_per_s": figures["lines_per_s"],
+    }
+
+
 def main(argv):
     import odoo  # noqa: PLC0415 - found by runtime.find_odoo()
 
@@ -71,6 +111,7 @@ def main(argv):
     parser.add_argument("db")
     parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--oca", help="folder of OCA's add-ons installed in DB")
     args = parser.parse_args(argv)
     odoo_rt, reason = runtime.find_odoo()
     if not odoo_rt:
@@ -78,7 +119,8 @@ def main(argv):
         return 2
     pg = runtime.ensure_postgres()
     rng = random.Random(args.seed)
-    with odoo_env.environment(odoo_rt, pg, args.db) as env:
+    path = f"{odoo_rt.addons_path},{args.oca}" if args.oca else None
+    with odoo_env.environment(odoo_rt, pg, args.db, addons_path=path) as env:
         # the feed imports the engine as ``cash_matching.engine``: the
         # add-on loaded by Odoo, under that name
         import odoo.addons.cash_matching as addon  # noqa: PLC0415
@@ -130,8 +172,9 @@ def main(argv):
                 accepted = proposals.filtered(lambda p: p.state == "accepted")
                 errors += frozenset(accepted.move_line_ids.ids) != truth
         env.cr.rollback()
-    figures = matching_feed.figures_of(
-        outcomes, auto, errors, paying, found, elapsed
+        oca = _oca_figures(env, created, truths) if args.oca else {}
+    figures = (
+        matching_feed.figures_of(outcomes, auto, errors, paying, found, elapsed) | oca
     ) | {
         "open_items": open_items,
         "run_s": round(elapsed, 1),
