@@ -29,6 +29,7 @@
         "views/link_templates.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/collection_kpi_snapshot_views.xml",
         "views/menus.xml",
     ],
     "post_init_hook": "post_init_hook",

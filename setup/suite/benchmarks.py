@@ -250,6 +250,20 @@ def bench_matching(ctx):
             odoo_env.drop_database(ctx.pg, db)
 
 
+def bench_kpis(ctx):
+    """The daily receivables figures over the generated data set (200,000
+    invoices at 20,000 customers), and the first screens that show them."""
+    db = database_from_template(ctx, "cs_bench_kpis")
+    try:
+        figures = _run_module("bench_kpis", db)
+        if figures is None:
+            raise RuntimeError("the figures benchmark failed")
+        return figures
+    finally:
+        if not ctx.keep:
+            odoo_env.drop_database(ctx.pg, db)
+
+
 BENCHMARKS = {
     "generate": (
         bench_generate,
@@ -273,7 +287,17 @@ BENCHMARKS = {
         "99.5 %, automatic share >= 90 %, top-three recall >= 98 %, >= 50 "
         "lines/s)",
     ),
+    "kpis": (
+        bench_kpis,
+        "the daily receivables figures over 200,000 invoices (target < 10 s) "
+        "and the first screens showing them",
+    ),
 }
 
 # Default size per benchmark (``--customers`` overrides it).
-DEFAULT_CUSTOMERS = {"generate": 300, "dunning": 20000, "matching": 20000}
+DEFAULT_CUSTOMERS = {
+    "generate": 300,
+    "dunning": 20000,
+    "matching": 20000,
+    "kpis": 20000,
+}

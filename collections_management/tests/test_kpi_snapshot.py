@@ -1,0 +1,227 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import new_test_user, tagged
+
+from .common import CollectionsCommon
+
+DAY = date(2026, 6, 30)  # the snapshot's day; its 90-day period starts on 2 April
+
+
+@tagged("post_install", "-at_install")
+class TestKpiSnapshot(CollectionsCommon):
+    """The receivables figures of a day on a small book whose every figure
+    is worked out by hand below."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.alice = new_test_user(
+            cls.env,
+            login="alice",
+            name="Alice Collector",
+            groups="collections_management.group_collections_user",
+            company_id=cls.company.id,
+        )
+        cls.bob = new_test_user(
+            cls.env,
+            login="bob",
+            name="Bob Collector",
+            groups="collections_management.group_collections_user",
+            company_id=cls.company.id,
+        )
+        cls.a = cls.customer  # followed by Alice
+        cls.b = cls.env["res.partner"].create({"name": "Quincaillerie Bernard"})
+        cls.a.with_company(cls.company).collector_id = cls.alice
+        cls.b.with_company(cls.company).collector_id = cls.bob
+        receivable = cls.company_data["default_account_receivable"]
+
+        # A0: paid long before the countback horizon (July 2025): not counted
+        a0 = cls._invoice(700, "2025-03-01", "2025-03-31")
+        cls._pay(a0, 700, "2025-03-20")
+        # A1: before the period, unpaid, disputed; 141 days overdue
+        cls.a1 = cls._invoice(1000, "2026-01-10", "2026-02-09")
+        cls.env["collection.dispute"].create(
+            {
+                "partner_id": cls.a.id,
+                "move_ids": [Command.set(cls.a1.ids)],
+                "amount": 1000,
+                "reason_id": cls.env.ref(
+                    "collections_management.dispute_reason_price"
+                ).id,
+            }
+        )
+        # A2: in the period, paid on time
+        a2 = cls._invoice(600, "2026-05-01", "2026-05-31")
+        cls._pay(a2, 600, "2026-05-20")
+        # A3: in the period, not yet due
+        cls._invoice(400, "2026-06-15", "2026-07-15")
+
+        # B1: before the period, 300 paid before it, 200 in it; 91 days overdue
+        b1 = cls._invoice(900, "2026-03-01", "2026-03-31", cls.b)
+        cls._pay(b1, 300, "2026-03-20")
+        cls._pay(b1, 200, "2026-05-10")
+        # B2: in the period, paid late
+        b2 = cls._invoice(500, "2026-04-20", "2026-05-20", cls.b)
+        cls._pay(b2, 500, "2026-06-10")
+        # B3: due on the snapshot's day: not overdue yet
+        cls._invoice(800, "2026-06-01", "2026-06-30", cls.b)
+        # B4: paid after the snapshot's day: open on it, 16 days overdue
+        b4 = cls._invoice(300, "2026-05-15", "2026-06-14", cls.b)
+        cls._pay(b4, 300, "2026-07-05")
+        # B5: written off in the period
+        b5 = cls._invoice(200, "2026-04-10", "2026-05-10", cls.b)
+        write_off = cls.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": "2026-06-05",
+                "journal_id": cls.company_data["default_journal_misc"].id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": receivable.id,
+                            "partner_id": cls.b.id,
+                            "credit": 200.0,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "account_id": cls.company_data[
+                                "default_account_expense"
+                            ].id,
+                            "debit": 200.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        write_off.action_post()
+        (write_off.line_ids + b5.line_ids).filtered(
+            lambda line: line.account_id == receivable
+        ).reconcile()
+
+    def _figures(self, snapshots, level, user=None):
+        row = snapshots.filtered(
+            lambda s: s.level == level and (user is None or s.user_id == user)
+        )
+        self.assertEqual(len(row), 1)
+        return row
+
+    def assertFigures(self, row, **expected):
+        for name, value in expected.items():
+            self.assertAlmostEqual(row[name], value, delta=0.006, msg=name)
+
+    def test_figures_per_collector_and_company(self):
+        snapshots = self.env["collection.kpi.snapshot"]._snapshot(self.company, DAY)
+        self.assertEqual(
+            sorted(snapshots.mapped("level")),
+            ["collector", "collector", "company", "customer", "customer"],
+        )
+        # Alice (customer A): sales S = 600 + 400 = 1000 (A2, A3); at start
+        # B = 1000 (A1); at the end E = 1000 + 400 = 1400, of which current
+        # C = 400 (A3).
+        self.assertFigures(
+            self._figures(snapshots, "collector", self.alice),
+            credit_sales=1000,
+            opening_amount=1000,
+            open_amount=1400,
+            current_amount=400,
+            overdue_amount=1000,
+            aged_current=400,
+            aged_1_30=0,
+            aged_over_90=1000,  # A1: 30 June - 9 February = 141 days
+            disputed_amount=1000,
+            collected=600,  # B + S - E = 1000 + 1000 - 1400
+            dso=126.0,  # E / S x 90 = 1400 / 1000 x 90
+            best_dso=36.0,  # C / S x 90 = 400 / 1000 x 90
+            add=90.0,  # 126 - 36
+            cei=37.5,  # (B + S - E) / (B + S - C) x 100 = 600 / 1600 x 100
+            turnover=0.83,  # S / ((B + E) / 2) = 1000 / 1200
+            on_time_share=100.0,  # A2 paid by its due date: 1 / 1
+            # countback: June sales 400 (30 days), May 600 (31), April and
+            # March and February none (30 + 31 + 28), January the 400 left of
+            # 1000 (400 / 1000 x 31 = 12.4): 30 + 31 + 30 + 31 + 28 + 12.4
+            countback_dso=162.4,
+            open_count=2,
+            overdue_count=1,
+            paid_count=1,
+            paid_on_time_count=1,
+        )
+        # Bob (customer B): S = 500 + 800 + 300 + 200 = 1800 (B2-B5);
+        # B = 900 - 300 = 600 (B1); E = 400 + 800 + 300 = 1500 (B1, B3, B4);
+        # C = 800 (B3, due on the day); written off W = 200 (B5).
+        self.assertFigures(
+            self._figures(snapshots, "collector", self.bob),
+            credit_sales=1800,
+            opening_amount=600,
+            open_amount=1500,
+            current_amount=800,
+            overdue_amount=700,
+            aged_current=800,
+            aged_1_30=300,  # B4: 16 days (its payment on 5 July is later)
+            aged_61_90=0,
+            aged_over_90=400,  # B1: 30 June - 31 March = 91 days
+            written_off=200,
+            collected=700,  # B + S - E - W = 600 + 1800 - 1500 - 200
+            dso=75.0,  # 1500 / 1800 x 90
+            best_dso=40.0,  # 800 / 1800 x 90
+            add=35.0,
+            cei=56.25,  # (600 + 1800 - 1500) / (600 + 1800 - 800) x 100
+            turnover=1.71,  # 1800 / ((600 + 1500) / 2)
+            on_time_share=0.0,  # B2 paid late; B5 written off, not paid
+            bad_debt_ratio=11.11,  # W / S x 100 = 200 / 1800 x 100
+            # countback: June 800 (30 days), May 300 (31), April the 400
+            # left of 700 (400 / 700 x 30 = 17.14)
+            countback_dso=78.14,
+            paid_count=1,
+            paid_on_time_count=0,
+        )
+        # The company: the sums of both. S = 2800, B = 1600, E = 2900,
+        # C = 1200, W = 200.
+        self.assertFigures(
+            self._figures(snapshots, "company"),
+            credit_sales=2800,
+            opening_amount=1600,
+            open_amount=2900,
+            current_amount=1200,
+            aged_1_30=300,
+            aged_over_90=1400,
+            collected=1300,  # 1600 + 2800 - 2900 - 200
+            dso=93.21,  # 2900 / 2800 x 90
+            best_dso=38.57,  # 1200 / 2800 x 90
+            add=54.64,  # 1700 / 2800 x 90
+            cei=46.88,  # 1500 / 3200 x 100 = 46.875
+            turnover=1.24,  # 2800 / 2250
+            on_time_share=50.0,  # 1 of 2 paid on time
+            bad_debt_ratio=7.14,  # 200 / 2800 x 100
+        )
+        customer = self._figures(snapshots, "customer", self.bob)
+        self.assertEqual(customer.partner_id, self.b)
+        self.assertEqual(customer.open_amount, 1500)
+
+    def test_cron_replaces_the_days_figures(self):
+        Snapshot = self.env["collection.kpi.snapshot"]
+        with freeze_time(DAY):
+            Snapshot._cron_snapshot(commit=False)
+            first = Snapshot.search([("date", "=", DAY)])
+            # a payment later that day: the run of the day again replaces
+            # its figures, no duplicate
+            self._pay(self.a1, 1000, DAY)
+            Snapshot._cron_snapshot(commit=False)
+        again = Snapshot.search([("date", "=", DAY)])
+        self.assertEqual(len(again), len(first))
+        self.assertFalse(first.exists())
+        alice = self._figures(again, "collector", self.alice)
+        self.assertEqual(alice.open_amount, 400)  # only A3 left
+
+    def test_collectors_see_their_own_portfolio(self):
+        self.env["collection.kpi.snapshot"]._snapshot(self.company, DAY)
+        seen = self.env["collection.kpi.snapshot"].with_user(self.alice).search([])
+        self.assertEqual(set(seen.mapped("user_id")), {self.alice})
+        self.assertEqual(set(seen.mapped("level")), {"collector", "customer"})
+        self.assertNotIn(self.b, seen.partner_id)
+        everything = self.env["collection.kpi.snapshot"].search([])
+        self.assertIn(self.b, everything.partner_id)
+        self.assertIn("company", everything.mapped("level"))
