@@ -985,9 +985,7 @@ class Matcher:
                 c.kind == "full" and c.items[0].id in hits for c in singles
             )
             if quoted:
-                out.extend(
-                    group.quoted_set(exactly or quoted, partial=not instalment)
-                )
+                out.extend(group.quoted_set(exactly or quoted, partial=not instalment))
             # The quoted items fitting exactly say what the line pays: no need
             # to look for other combinations.
             settled = any(
