@@ -2,7 +2,7 @@ import logging
 from datetime import date, timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from ..engine import kpis
 
@@ -43,6 +43,21 @@ RATIOS = (
     "bad_debt_ratio",
 )
 COUNTS = ("open_count", "overdue_count", "paid_count", "paid_on_time_count")
+SNAPSHOT_COLUMNS = (
+    "date",
+    "company_id",
+    "level",
+    "user_id",
+    "partner_id",
+    "period_days",
+    *AMOUNTS,
+    *RATIOS,
+    *COUNTS,
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+)
 
 
 class CollectionKpiSnapshot(models.Model):
@@ -54,6 +69,7 @@ class CollectionKpiSnapshot(models.Model):
     _description = "Receivables Figures of a Day"
     _order = "date desc, level, id"
     _rec_name = "date"
+    _check_company_auto = True
 
     date = fields.Date(required=True, index=True, readonly=True)
     company_id = fields.Many2one(
@@ -69,7 +85,11 @@ class CollectionKpiSnapshot(models.Model):
         help="Empty on a collector's row: the customers no collector follows.",
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", index=True, readonly=True
+        "res.partner",
+        string="Customer",
+        index=True,
+        readonly=True,
+        check_company=True,
     )
     period_days = fields.Integer(
         string="Period (days)",
@@ -182,29 +202,55 @@ class CollectionKpiSnapshot(models.Model):
         for keys, item in rows:
             accumulator.add(item, keys)
         figures = accumulator.figures()
-        # sudo: no group may write the figures (they are history); the system
-        # replaces a company's figures of the day, whoever triggered it
-        snapshots = self.sudo()
-        snapshots.search([("company_id", "=", company.id), ("date", "=", day)]).unlink()
-        values = []
+        digits = company.currency_id.decimal_places
+        now = fields.Datetime.now()
+        rows = []
         for keys, numbers in figures.items():
-            level = LEVELS[len(keys) - 1][0]
-            values.append(
-                {
-                    "date": day,
-                    "company_id": company.id,
-                    "level": level,
-                    "user_id": keys[1] if len(keys) > 1 else False,
-                    "partner_id": keys[2] if len(keys) > 2 else False,
-                    "period_days": numbers["period_days"],
-                    **{name: numbers[name] or 0.0 for name in AMOUNTS},
-                    # None ("n/a") is stored as 0: an empty cell in the
-                    # pivot would be summed as 0 anyway
-                    **{name: numbers[name] or 0.0 for name in RATIOS},
-                    **{name: numbers[name] for name in COUNTS},
-                }
+            rows.append(
+                (
+                    day,
+                    company.id,
+                    LEVELS[len(keys) - 1][0],
+                    keys[1] if len(keys) > 1 else None,
+                    keys[2] if len(keys) > 2 else None,
+                    numbers["period_days"],
+                    *(round(numbers[name] or 0.0, digits) for name in AMOUNTS),
+                    # None, a ratio without denominator, stays NULL: shown
+                    # empty, and left out of the pivot's averages
+                    *(numbers[name] for name in RATIOS),
+                    *(numbers[name] for name in COUNTS),
+                    self.env.uid,
+                    now,
+                    self.env.uid,
+                    now,
+                )
             )
-        return snapshots.create(values).sudo(False)
+        # Plain SQL: 20,000 rows a night at 20,000 customers, which the ORM
+        # takes 25 s to create (a currency read per amount and row) for a
+        # model with nothing to compute, no inverse and no chatter. No group
+        # may write the figures (they are history): the system replaces a
+        # company's figures of the day, whoever triggered it.
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM collection_kpi_snapshot"
+                " WHERE company_id = %s AND date = %s",
+                company.id,
+                day,
+            )
+        )
+        columns = SQL(", ").join(SQL.identifier(name) for name in SNAPSHOT_COLUMNS)
+        ids = []
+        for batch in split_every(1000, rows):
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO collection_kpi_snapshot (%s) VALUES %s RETURNING id",
+                    columns,
+                    SQL(", ").join(SQL("%s", row) for row in batch),
+                )
+            )
+            ids += [row_id for (row_id,) in self.env.cr.fetchall()]
+        self.invalidate_model()
+        return self.browse(ids)
 
     @api.model
     def _snapshot_items(self, company, day):
@@ -289,6 +335,10 @@ class CollectionKpiSnapshot(models.Model):
             horizon=horizon,
         )
         self.env.flush_all()
+        # PostgreSQL's JIT compiles this query for 2.5 s of its 3 s at
+        # 200,000 invoices: off for this transaction (the cron commits after
+        # each company)
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
         self.env.cr.execute(query)
         rows = []
         for (
