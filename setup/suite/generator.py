@@ -697,7 +697,10 @@ def statement_line_indexes(env):
     date, then by sequence, through indexes that also hold the payments'
     moves of that journal, and each lookup skips all of them (0.4 s a line
     with 20,000 customers). Indexes of the non-payment moves alone answer at
-    once; they only serve the generation and the benchmarks."""
+    once; they only serve the generation and the benchmarks. The moves are
+    analysed first: with the statistics of the bulk copy, made before the
+    payments, the planner walks the date index of all moves instead (1.3 s a
+    line, 41 minutes for the 21,701 lines of the dunning data set)."""
     env.cr.execute(
         """
         CREATE INDEX IF NOT EXISTS cs_generator_statement_sequence
@@ -705,7 +708,8 @@ def statement_line_indexes(env):
          WHERE origin_payment_id IS NULL;
         CREATE INDEX IF NOT EXISTS cs_generator_statement_date
             ON account_move (journal_id, date)
-         WHERE origin_payment_id IS NULL
+         WHERE origin_payment_id IS NULL;
+        ANALYZE account_move
         """
     )
     try:
