@@ -43,7 +43,7 @@ def apply(env, until):
             SELECT l.id, l.partner_id, COALESCE(l.date_maturity, m.invoice_date_due)
               FROM account_move_line l
               JOIN account_move m ON m.id = l.move_id
-             WHERE l.company_id = %s AND l.account_type = 'asset_receivable'
+             WHERE l.company_id = %s AND l.display_type = 'payment_term'
                AND l.parent_state = 'posted' AND NOT l.reconciled
                AND l.amount_residual > 0 AND m.move_type = 'out_invoice'
             """,
