@@ -8,7 +8,7 @@
     "author": "Collections Suite",
     "website": "https://github.com/collections-suite/collections-suite",
     "depends": ["account", "mail", "sms", "portal"],
-    "external_dependencies": {"python": ["phonenumbers", "reportlab"]},
+    "external_dependencies": {"python": ["phonenumbers", "reportlab", "scikit-learn"]},
     "data": [
         "security/collections_groups.xml",
         "security/ir.model.access.csv",

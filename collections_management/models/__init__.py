@@ -14,3 +14,4 @@ from . import account_partial_reconcile
 from . import collection_communication
 from . import collection_run
 from . import collection_kpi_snapshot
+from . import collection_prediction

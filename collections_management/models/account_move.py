@@ -29,6 +29,21 @@ class AccountMove(models.Model):
         string="Next Reminder", readonly=True, copy=False, index="btree_not_null"
     )
 
+    collection_expected_date = fields.Date(
+        string="Expected Payment",
+        readonly=True,
+        copy=False,
+        help="When the invoice is expected to be paid, as the company's "
+        "payment-date model (or the customer's median delay) predicts it.",
+    )
+    collection_late_probability = fields.Float(
+        string="Chance of Late Payment (%)",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        help="The predicted probability that the invoice is paid after its due date.",
+    )
+
     collection_paused = fields.Boolean(
         string="Reminders Paused by Hand",
         copy=False,

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..engine import prediction
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -33,12 +35,31 @@ class ResCompany(models.Model):
         default=5,
         help="Days after an instalment's due date before the plan is breached.",
     )
+    collection_prediction_min_history = fields.Integer(
+        string="Paid Invoices to Learn From",
+        default=prediction.MIN_HISTORY,
+        help="Below this many paid invoices no payment-date model is learnt: "
+        "each invoice is expected the customer's median delay.",
+    )
+    collection_prediction_id = fields.Many2one(
+        "collection.prediction",
+        string="Payment-Date Model",
+        compute="_compute_collection_prediction_id",
+    )
+
+    def _compute_collection_prediction_id(self):
+        trainings = self.env["collection.prediction"]
+        for company in self:
+            company.collection_prediction_id = trainings.search(
+                [("company_id", "=", company.id)], limit=1
+            )
 
     @api.constrains(
         "collection_promise_grace_days",
         "collection_max_broken_promises",
         "collection_plan_approval_limit",
         "collection_plan_grace_days",
+        "collection_prediction_min_history",
     )
     def _check_collection_settings(self):
         for company in self:
@@ -48,14 +69,15 @@ class ResCompany(models.Model):
                     company.collection_max_broken_promises,
                     company.collection_plan_approval_limit,
                     company.collection_plan_grace_days,
+                    company.collection_prediction_min_history,
                 )
                 < 0
             ):
                 raise ValidationError(
                     self.env._(
                         "Collections settings of %(company)s: grace periods, "
-                        "broken promises and the approval limit cannot be "
-                        "negative.",
+                        "broken promises, the approval limit and the paid "
+                        "invoices to learn from cannot be negative.",
                         company=company.name,
                     )
                 )

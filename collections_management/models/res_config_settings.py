@@ -19,3 +19,36 @@ class ResConfigSettings(models.TransientModel):
     collection_plan_grace_days = fields.Integer(
         related="company_id.collection_plan_grace_days", readonly=False
     )
+    collection_prediction_min_history = fields.Integer(
+        related="company_id.collection_prediction_min_history", readonly=False
+    )
+    collection_prediction_id = fields.Many2one(
+        related="company_id.collection_prediction_id"
+    )
+    collection_prediction_state = fields.Selection(
+        related="collection_prediction_id.state"
+    )
+    collection_prediction_reason = fields.Selection(
+        related="collection_prediction_id.reason"
+    )
+    collection_prediction_date = fields.Datetime(
+        related="collection_prediction_id.date"
+    )
+    collection_prediction_model_mae = fields.Float(
+        related="collection_prediction_id.model_mae_days"
+    )
+    collection_prediction_median_mae = fields.Float(
+        related="collection_prediction_id.median_baseline_mae_days"
+    )
+    collection_prediction_due_mae = fields.Float(
+        related="collection_prediction_id.due_date_baseline_mae_days"
+    )
+    collection_prediction_late_accuracy = fields.Float(
+        related="collection_prediction_id.late_accuracy"
+    )
+
+    def action_collection_prediction_train(self):
+        """Learn the company's payment-date model now and show its figures."""
+        self.ensure_one()
+        self.env["collection.prediction"]._train(self.company_id)
+        return {"type": "ir.actions.client", "tag": "reload"}

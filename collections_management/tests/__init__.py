@@ -6,3 +6,4 @@ from . import test_promises
 from . import test_disputes
 from . import test_payment_plans
 from . import test_kpi_snapshot
+from . import test_payment_prediction
