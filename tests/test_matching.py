@@ -483,3 +483,17 @@ def test_an_instalment_paid_exactly_is_that_instalment():
     partial = engine.match(line(200, "INV/2026/01000"))[0]
     assert partial.kind == "partial"
     assert partial.allocations == ((901, 200.0),)
+
+
+def test_part_of_an_invoice_in_instalments_pays_the_first_due():
+    # instalments listed latest due first: the part still pays the first due
+    later = item(912, 4, "INV/2026/01001", 700.0, date(2026, 2, 1))
+    later = replace(later, due_date=date(2026, 4, 2))
+    first = replace(
+        item(913, 4, "INV/2026/01001", 300.0, date(2026, 2, 1)),
+        due_date=date(2026, 2, 1),
+    )
+    engine = Matcher([later, first], PARTNERS, company_currency="EUR")
+    best = engine.match(line(400, "Acompte INV/2026/01001"))[0]
+    assert best.kind == "partial"
+    assert best.allocations == ((913, 300.0), (912, 100.0))

@@ -1349,7 +1349,14 @@ class _Group:
         return out
 
     def _partial(self, quoted):
-        items = tuple(sorted(quoted, key=lambda item: (item.date, item.id)))
+        # oldest first; an invoice's instalments by due date, as Odoo
+        # allocates a payment registered on it
+        items = tuple(
+            sorted(
+                quoted,
+                key=lambda item: (item.date, item.due_date or item.date, item.id),
+            )
+        )
         # Credit notes are used in full; the money pays the oldest first.
         left = self.units - sum(self.residuals[i.id] for i in items if i.residual < 0)
         amounts, paid = [], []

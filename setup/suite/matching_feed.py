@@ -576,19 +576,41 @@ class _Feed:
         ][:count]
 
     def partial(self):
+        """Part of one invoice, quoting it. An invoice in instalments is
+        paid in part the way Odoo allocates a payment registered on it: its
+        instalments by due date, the first ones in full, the last reached
+        in part; those are the truth."""
         item = self.draw.take(lambda item: item.residual >= 100)
         if item is None:
             return None
+        instalments = sorted(
+            (
+                other
+                for other in self.by_partner[item.partner_id]
+                if other.move_name == item.move_name
+                and other.currency == item.currency
+                and other.residual > 0
+                and (other.id == item.id or other.id not in self.draw.used)
+            ),
+            key=lambda other: (other.due_date or other.date, other.id),
+        )
         share = self.rng.choice((0.25, 0.3, 0.4, 0.5, 0.6, 0.75))
-        amount = round(item.residual * share, 2)
+        amount = round(sum(other.residual for other in instalments) * share, 2)
         if self.rng.random() < 0.5:
             amount = float(max(10, round(amount, -1)))  # a round sum
+        paid, left = [], amount
+        for other in instalments:
+            paid.append(other)
+            left -= other.residual
+            if left <= 0:
+                break
+        self.draw.used.update(other.id for other in paid)
         reference = self._reference(item)
         text = self.rng.choice(
             ("{0}", "Acompte {0}", "Part payment {0}", "Teilzahlung {0}")
         )
         line = self._line(item, amount, text.format(reference))
-        return line, Truth({item.id}, "partial")
+        return line, Truth({other.id for other in paid}, "partial")
 
     def discount(self):
         """An early payment with its discount, else a bank fee deducted."""
