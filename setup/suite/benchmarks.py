@@ -121,8 +121,15 @@ def _dunning_data(ctx):
             plan_options={"history_days": DUNNING_HISTORY_DAYS},
         )
         with odoo_env.environment(ctx.odoo, ctx.pg, db) as env:
+            # half-made until its history is replayed: a failure leaves it to
+            # be made again, not a template without history
+            params = env["ir.config_parameter"].sudo()
+            done = params.get_param(odoo_env.MARKER)
+            params.set_param(odoo_env.MARKER, "building")
+            env.cr.commit()
             until = today - timedelta(days=DUNNING_LAST_RUN_DAYS_AGO)
             lines = history.apply(env, until)
+            params.set_param(odoo_env.MARKER, done)
             print(f"reminder history up to {until}: {lines} due lines reminded")
 
     return template, make
