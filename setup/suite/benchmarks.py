@@ -194,33 +194,41 @@ def _oca_dunning(ctx, template):
 CREDIT_OCA = ("account_financial_risk", "sale_financial_risk")
 
 
+def _run_beside_oca(ctx, db, module, addons, what):
+    """Run ``python3 -m suite.<module> DB`` on ``db`` with OCA's ``addons``
+    installed beside ours when they can be had (``--oca FOLDER`` then given
+    to it; ``--no-oca`` skips them), and return its figures; ``db`` is
+    dropped after unless ``--keep``."""
+    args = []
+    if "--no-oca" in (ctx.extra or ()):
+        print("OCA comparison skipped: --no-oca")
+    else:
+        folder, reason = oca.fetch(addons)
+        if folder:
+            started = time.monotonic()
+            oca.install(ctx.odoo, ctx.pg, db, folder, addons)
+            elapsed = time.monotonic() - started
+            print(f"installed {', '.join(addons)} in {elapsed:.0f} s")
+            args = ["--oca", str(folder)]
+        else:
+            print(f"OCA comparison skipped: {reason}")
+    try:
+        figures = _run_module(module, db, *args)
+        if figures is None:
+            raise RuntimeError(f"the {what} benchmark failed")
+        return figures
+    finally:
+        if not ctx.keep:
+            odoo_env.drop_database(ctx.pg, db)
+
+
 def bench_credit(ctx):
     """The time the credit check adds to a sale order's confirmation, for a
     customer with 5,000 open invoices and 500 open orders (200 runs); with
     OCA's ``sale_financial_risk`` installed beside ours when it can be had,
     whose check is timed on the same orders."""
     db = database_from_template(ctx, "cs_bench_credit")
-    args = []
-    if "--no-oca" in (ctx.extra or ()):
-        print("OCA comparison skipped: --no-oca")
-    else:
-        folder, reason = oca.fetch(CREDIT_OCA)
-        if folder:
-            started = time.monotonic()
-            oca.install(ctx.odoo, ctx.pg, db, folder, CREDIT_OCA)
-            elapsed = time.monotonic() - started
-            print(f"installed {', '.join(CREDIT_OCA)} in {elapsed:.0f} s")
-            args = ["--oca", str(folder)]
-        else:
-            print(f"OCA comparison skipped: {reason}")
-    try:
-        figures = _run_module("bench_credit", db, *args)
-        if figures is None:
-            raise RuntimeError("the credit benchmark failed")
-        return figures
-    finally:
-        if not ctx.keep:
-            odoo_env.drop_database(ctx.pg, db)
+    return _run_beside_oca(ctx, db, "bench_credit", CREDIT_OCA, "credit")
 
 
 MATCHING_OCA = ("account_reconcile_model_oca",)
@@ -229,32 +237,12 @@ MATCHING_OCA = ("account_reconcile_model_oca",)
 def bench_matching(ctx):
     """Cash matching end to end: bank lines with known truth (the fixed mix
     of ``matching_feed``) against the open items of the dunning data set
-    (about 100,000 at 20,000 customers), proposals stored and
+    (about 140,000 at 20,000 customers), proposals stored and
     reconciliations made by Odoo; OCA's invoice-matching rules on the same
     lines when ``account_reconcile_model_oca`` can be had."""
     template, make = _dunning_data(ctx)
     db = database_from_template(ctx, "cs_bench_matching", template=template, make=make)
-    args = []
-    if "--no-oca" in (ctx.extra or ()):
-        print("OCA comparison skipped: --no-oca")
-    else:
-        folder, reason = oca.fetch(MATCHING_OCA)
-        if folder:
-            started = time.monotonic()
-            oca.install(ctx.odoo, ctx.pg, db, folder, MATCHING_OCA)
-            elapsed = time.monotonic() - started
-            print(f"installed {', '.join(MATCHING_OCA)} in {elapsed:.0f} s")
-            args = ["--oca", str(folder)]
-        else:
-            print(f"OCA comparison skipped: {reason}")
-    try:
-        figures = _run_module("bench_matching", db, *args)
-        if figures is None:
-            raise RuntimeError("the matching benchmark failed")
-        return figures
-    finally:
-        if not ctx.keep:
-            odoo_env.drop_database(ctx.pg, db)
+    return _run_beside_oca(ctx, db, "bench_matching", MATCHING_OCA, "matching")
 
 
 def bench_kpis(ctx):
