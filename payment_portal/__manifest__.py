@@ -11,6 +11,11 @@
     "data": [
         "security/ir.model.access.csv",
         "views/portal_templates.xml",
+        "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["payment_portal/static/tests/tours/*.js"],
+    },
+    "external_dependencies": {"python": ["reportlab"]},
     "installable": True,
 }
