@@ -140,11 +140,31 @@ class CollectionsPortal(PortalAccount):
             )
         )
         company = moves.company_id[:1] or request.env.company
+        commitments = self._commitments(moves)
+        env = request.env
+        rows = []
+        for move in shown:
+            line = lines[move.id]
+            late = engine.days_overdue(line, today)
+            url = move.get_portal_url()
+            rows.append(
+                {
+                    "id": move.id,
+                    "name": move.name,
+                    "url": url,
+                    "pdf_url": f"{url}&report_type=pdf&download=true",
+                    "is_refund": line.is_refund,
+                    "date": format_date(env, move.invoice_date),
+                    "due": format_date(env, line.due_date),
+                    "late": late if late > 0 and not line.is_refund else 0,
+                    "amount": format_amount(env, line.signed, move.currency_id),
+                    "badge": commitments.get(move.id),
+                }
+            )
         return {
             "page_name": "collections_statement",
             "partner": partner,
-            "moves": shown,
-            "lines": lines,
+            "rows": rows,
             "today": today,
             "totals": [
                 row
@@ -158,7 +178,6 @@ class CollectionsPortal(PortalAccount):
             "currency_id": currency_id,
             "token": token,
             "allow_partial": company.collection_portal_partial_payment,
-            "commitments": self._commitments(moves),
             "collector": self._collector(partner, company),
         }
 

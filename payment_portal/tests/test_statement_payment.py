@@ -82,9 +82,14 @@ class TestStatementPayment(PortalCollectionsCommon):
         self.assertEqual(page.status_code, 200)
         tx = self._transaction(self._attribute(page.text, "data-access-token"))
         self.assertEqual(tx.amount, 300.0)
-        too_much = self._pay_page(self.first, amount="1000.01")
+        tx._set_done()
+        tx._post_process()
+        # the oldest due is settled first, as Odoo reconciles
+        self.assertEqual(self.first.amount_residual, 700.0)
+        self.assertEqual(self.second.amount_residual, 234.56)
+        too_much = self._pay_page(self.first, amount="700.01")  # 700 left
         self.assertEqual(too_much.status_code, 400)
-        self.assertIn("more than the $\xa01,000.00 due", too_much.text)
+        self.assertIn("more than the $\xa0700.00 due", too_much.text)
 
     @freeze_time("2026-03-10")
     def test_other_customers_invoice_cannot_be_paid_nor_seen(self):
