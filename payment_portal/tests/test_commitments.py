@@ -257,6 +257,33 @@ class TestPortalCommitments(PortalCollectionsCommon):
         self.assertFalse(self._records("collection.payment.plan"))
 
     # ------------------------------------------------------------------
+    # Writing on the invoice
+    # ------------------------------------------------------------------
+
+    @freeze_time("2026-03-10")
+    def test_message_on_invoice_reaches_the_collector(self):
+        self.assertNotIn(self.collector.partner_id, self.invoice.message_partner_ids)
+        self._login()
+        _result, error = self._json(
+            "/mail/message/post",
+            {
+                "thread_model": "account.move",
+                "thread_id": self.invoice.id,
+                "post_data": {
+                    "body": "Is the discount applied?",
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",
+                },
+            },
+        )
+        self.assertFalse(error)
+        message = self.invoice.message_ids.filtered(
+            lambda m: "Is the discount applied?" in m.body
+        )
+        self.assertEqual(message.author_id, self.customer)
+        self.assertIn(self.collector.partner_id, message.partner_ids)
+
+    # ------------------------------------------------------------------
     # Someone else's invoice, forged requests
     # ------------------------------------------------------------------
 
