@@ -30,6 +30,7 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/collection_kpi_snapshot_views.xml",
+        "views/collection_worklist_views.xml",
         "views/menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -52,3 +52,22 @@ class ResConfigSettings(models.TransientModel):
         self.ensure_one()
         self.env["collection.prediction"]._train(self.company_id)
         return {"type": "ir.actions.client", "tag": "reload"}
+
+    collection_weight_amount = fields.Float(
+        related="company_id.collection_weight_amount", readonly=False
+    )
+    collection_weight_days = fields.Float(
+        related="company_id.collection_weight_days", readonly=False
+    )
+    collection_weight_risk = fields.Float(
+        related="company_id.collection_weight_risk", readonly=False
+    )
+    collection_weight_broken = fields.Float(
+        related="company_id.collection_weight_broken", readonly=False
+    )
+    collection_weight_late = fields.Float(
+        related="company_id.collection_weight_late", readonly=False
+    )
+    collection_weight_amount_scale = fields.Monetary(
+        related="company_id.collection_weight_amount_scale", readonly=False
+    )

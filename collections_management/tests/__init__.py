@@ -7,3 +7,4 @@ from . import test_disputes
 from . import test_payment_plans
 from . import test_kpi_snapshot
 from . import test_payment_prediction
+from . import test_worklist

@@ -5,3 +5,4 @@ from . import res_partner
 from . import credit_release
 from . import sale_order
 from . import payment_transaction
+from . import collection_worklist

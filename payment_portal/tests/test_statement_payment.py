@@ -128,3 +128,7 @@ class TestStatementPayment(PortalCollectionsCommon):
         self.assertEqual(tx.amount, 234.56)
         self.assertEqual(tx.partner_id, self.customer)
         self.assertEqual(tx.landing_route, f"/my/statement?token={token}")
+        # the token opens its customer's invoices only
+        other = self._pay_page(self.theirs, token=token)
+        self.assertEqual(other.status_code, 404)
+        self.assertNotIn("98,765", other.text)

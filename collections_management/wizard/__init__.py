@@ -1,0 +1,2 @@
+from . import collection_call_log
+from . import collection_rebalance
