@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "data/reminder_templates.xml",
         "data/mail_template_data.xml",
+        "data/mail_alias_data.xml",
         "data/sms_template_data.xml",
         "data/collection_commitment_data.xml",
         "data/collection_dispute_reason_data.xml",
@@ -33,6 +34,9 @@
         "views/collection_worklist_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["collections_management/static/tests/tours/*.js"],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": True,

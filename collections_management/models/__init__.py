@@ -17,5 +17,3 @@ from . import collection_kpi_snapshot
 from . import collection_prediction
 from . import collection_worklist
 from . import collection_assignment_rule
-from . import res_company_worklist
-from . import res_partner_worklist

@@ -87,6 +87,23 @@ class CollectionWorklistItem(models.Model):
         """Bring the company's worklist up to date; return its open items."""
         today = today or fields.Date.context_today(self.with_company(company))
         found = self._candidates(company, today)
+        values = self._scored(company, found, today)
+        existing = self.search([("company_id", "=", company.id)])
+        by_key = {item.key: item for item in existing}
+        for key, vals in values.items():
+            item = by_key.get(key)
+            if not item:
+                self.create(vals)
+            elif item.state == "todo":
+                item.write(vals)
+        # dealt with elsewhere (the call logged, the reminder validated...)
+        existing.filtered(lambda i: i.state == "todo" and i.key not in values).unlink()
+        return self.search([("company_id", "=", company.id), ("state", "=", "todo")])
+
+    @api.model
+    def _scored(self, company, found, today):
+        """{key: values of the item} of the candidates ``found``, each with
+        its score and the explanation of it."""
         facts = self._customer_facts(company, {c["partner"] for c in found}, today)
         weights = company._collection_worklist_weights()
         labels = self._factor_labels()
@@ -123,17 +140,24 @@ class CollectionWorklistItem(models.Model):
                 "score": score.value,
                 "score_explanation": engine.explain(score, labels),
             }
-        existing = self.search([("company_id", "=", company.id)])
-        by_key = {item.key: item for item in existing}
-        for key, vals in values.items():
-            item = by_key.get(key)
-            if not item:
-                self.create(vals)
-            elif item.state == "todo":
-                item.write(vals)
-        # dealt with elsewhere (the call logged, the reminder validated...)
-        existing.filtered(lambda i: i.state == "todo" and i.key not in values).unlink()
-        return self.search([("company_id", "=", company.id), ("state", "=", "todo")])
+        return values
+
+    @api.model
+    def _add_reply(self, communication, message, collector):
+        """A customer's reply to a reminder: an item for its collector."""
+        company = communication.company_id
+        partner = communication.partner_id.commercial_partner_id
+        today = fields.Date.context_today(self.with_company(company))
+        cand = {
+            "key": f"reply:{message.id}",
+            "reason": engine.REPLY,
+            "partner": partner.id,
+            "date": today,
+            "source": f"collection.communication,{communication.id}",
+            "user": collector.id,
+        }
+        values = self._scored(company, [cand], today)[cand["key"]]
+        return self.create(values)
 
     def _factor_labels(self):
         return {
@@ -269,6 +293,22 @@ class CollectionWorklistItem(models.Model):
                     "user": line.plan_id.user_id.id,
                 }
             )
+        # replies arrive by email (see collection.communication); they stay
+        # until a collector marks them done
+        for item in self.search(
+            company_domain + [("reason", "=", engine.REPLY), ("state", "=", "todo")]
+        ):
+            found.append(
+                {
+                    "key": item.key,
+                    "reason": engine.REPLY,
+                    "partner": item.partner_id.id,
+                    "date": item.date,
+                    "source": item.source_ref
+                    and f"{item.source_ref._name},{item.source_ref.id}",
+                    "user": item.user_id.id,
+                }
+            )
         found.extend(self._more_candidates(company, today))
         return found
 
@@ -355,6 +395,20 @@ class CollectionWorklistItem(models.Model):
     def action_open_customer(self):
         self.ensure_one()
         return self.partner_id.with_company(self.company_id).action_collection_360()
+
+    def _open_commitment(self, method):
+        self.ensure_one()
+        self.state = "done"
+        return getattr(self.partner_id.with_company(self.company_id), method)()
+
+    def action_record_promise(self):
+        return self._open_commitment("action_collection_promise")
+
+    def action_open_dispute(self):
+        return self._open_commitment("action_collection_dispute")
+
+    def action_propose_plan(self):
+        return self._open_commitment("action_collection_plan")
 
     def action_log_call(self):
         self.ensure_one()

@@ -2,8 +2,9 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import CollectionsCommon
 
@@ -310,3 +311,148 @@ class TestWorklist(CollectionsCommon):
             action["views"][0][0],
             self.env.ref("collections_management.res_partner_view_form_360").id,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSharedInbox(CollectionsCommon):
+    """Replies to reminders come back through Odoo's mail gateway to the
+    customer's history, its collector and the collector's worklist."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        domain = cls.env["mail.alias.domain"].create({"name": "suite.example"})
+        cls.company.alias_domain_id = domain
+        cls.alias = cls.env.ref("collections_management.mail_alias_collections")
+        cls.alias.alias_domain_id = domain
+        cls.collector = new_test_user(
+            cls.env,
+            login="odile",
+            name="Odile Collector",
+            email="odile@suite.example",
+            groups="account.group_account_invoice,"
+            "collections_management.group_collections_user",
+            company_id=cls.company.id,
+            company_ids=cls.company.ids,
+        )
+        cls.customer.with_company(cls.company).collector_id = cls.collector
+        cls.invoice = cls._invoice(1800, date(2026, 1, 10), date(2026, 1, 24))
+
+    def _reminder(self):
+        with freeze_time("2026-03-10"):
+            self._daily_run(TODAY)
+        comm = self._reminders().filtered(lambda c: c.channel == "email")
+        self.assertEqual(len(comm), 1)
+        self.assertTrue(comm.mail_message_id)
+        return comm
+
+    def _feed(self, headers, body):
+        raw = "\r\n".join(
+            [
+                "From: Boulangerie Martin <compta@martin.example>",
+                "To: collections@suite.example",
+                "Subject: Re: your reminder",
+                "Message-Id: <reply-%s@martin.example>" % abs(hash(body)),
+                "Content-Type: text/plain; charset=utf-8",
+                *headers,
+                "",
+                body,
+            ]
+        )
+        return self.env["mail.thread"].message_process(None, raw)
+
+    def test_reminders_answer_to_the_alias(self):
+        comm = self._reminder()
+        self.assertIn("collections@suite.example", comm.mail_message_id.reply_to)
+
+    def test_reply_lands_on_the_customer_and_the_collector(self):
+        comm = self._reminder()
+        reply_to = comm.mail_message_id.message_id
+        with freeze_time("2026-03-11"):
+            self._feed(
+                [f"In-Reply-To: {reply_to}", f"References: {reply_to}"],
+                "We will pay on Friday, sorry for the delay.",
+            )
+        item = self.env["collection.worklist.item"].search(
+            [("reason", "=", "reply"), ("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(len(item), 1)
+        self.assertEqual(item.user_id, self.collector)
+        self.assertEqual(item.source_ref, comm)
+        self.assertEqual(item.amount_overdue, 1800)
+        note = self.customer.message_ids.filtered(
+            lambda m: "pay on Friday" in (m.body or "")
+        )
+        self.assertEqual(len(note), 1)
+        self.assertEqual(note.author_id, self.customer)
+        self.assertIn(self.collector.partner_id, note.partner_ids)  # notified
+        # the reply stays on the worklist through refreshes, once
+        with freeze_time("2026-03-11"):
+            self.env["collection.worklist.item"]._refresh(
+                self.company, date(2026, 3, 11)
+            )
+        self.assertTrue(item.exists())
+        self.assertEqual(item.state, "todo")
+        # quick action: record a promise from the reply
+        action = item.with_user(self.collector).action_record_promise()
+        self.assertEqual(action["res_model"], "collection.promise")
+        self.assertEqual(action["context"]["default_partner_id"], self.customer.id)
+        self.assertEqual(item.state, "done")
+
+    def test_new_email_to_the_alias_finds_the_customer(self):
+        comm = self._reminder()
+        with freeze_time("2026-03-12"):
+            self._feed([], "Can I pay in three times?")
+        self.assertIn(
+            "Can I pay in three times?", "".join(comm.message_ids.mapped("body"))
+        )
+        item = self.env["collection.worklist.item"].search(
+            [("reason", "=", "reply"), ("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(item.user_id, self.collector)
+
+
+@tagged("post_install", "-at_install")
+class TestWorklistTour(CollectionsCommon, HttpCase):
+    """A collector in a browser: from the worklist to the customer, logs a
+    call with a promise; the invoice gets no reminder until then."""
+
+    def test_worklist_call_promise(self):
+        collector = new_test_user(
+            self.env,
+            login="tour.collector",
+            password="tour.collector",
+            name="Tour Collector",
+            groups="account.group_account_invoice,"
+            "collections_management.group_collections_user",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        partner = self.env["res.partner"].create(
+            {"name": "Atelier Tour", "email": "tour@atelier.example"}
+        )
+        partner.with_company(self.company).collector_id = collector
+        today = fields.Date.today()
+        invoice = self._invoice(
+            5000, today - timedelta(days=70), today - timedelta(days=40), partner
+        )
+        partner.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=today, user_id=collector.id
+        )
+        item = self.env["collection.worklist.item"]._refresh(self.company, today)
+        self.assertEqual(item.partner_id, partner)
+        self.start_tour(
+            "/odoo/action-collections_management.collection_worklist_item_action",
+            "collections_worklist_call_promise",
+            login="tour.collector",
+        )
+        promise = partner.collection_promise_ids
+        self.assertEqual(len(promise), 1)
+        self.assertEqual(promise.state, "open")
+        self.assertEqual(promise.amount, 5000)
+        self.assertEqual(promise.promise_date, today + timedelta(days=7))
+        self.assertEqual(promise.user_id, collector)
+        self.assertEqual(invoice.collection_commitment_state, "promise")
+        self.assertTrue(invoice.collection_pause_reason)  # no reminder meanwhile
+        self.assertEqual(item.state, "done")
+        self.assertFalse(partner.activity_ids)  # the call is done

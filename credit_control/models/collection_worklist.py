@@ -26,14 +26,3 @@ class CollectionWorklistItem(models.Model):
                 }
             )
         return found
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    def _collection_worklist_risk(self):
-        """The risk score of the last credit review, read 0..1."""
-        risks = super()._collection_worklist_risk()
-        for partner in self.filtered("credit_review_date"):
-            risks[partner.id] = partner.credit_score / 100.0
-        return risks

@@ -455,7 +455,7 @@ class CollectionsPortal(PortalAccount):
                 partner, invoice_ids, self._parse_amount(amount)
             )
         except MissingError:
-            return request.not_found()
+            raise request.not_found() from None
         except BadInput as error:
             return self._refused(str(error), back=back)
         signed = hash_sign(
@@ -695,7 +695,7 @@ class CollectionsPortal(PortalAccount):
     def _commitment_route(self, invoice_id, access_token, action):
         invoice = self._open_invoice(invoice_id, access_token)
         if not invoice:
-            return request.not_found()
+            raise request.not_found() from None
         back = self._invoice_back(invoice, access_token)
         try:
             with request.env.cr.savepoint():

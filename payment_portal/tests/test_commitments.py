@@ -3,6 +3,7 @@ import base64
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import PortalCollectionsCommon
 
@@ -308,6 +309,7 @@ class TestPortalCommitments(PortalCollectionsCommon):
             self.assertFalse(self._records(model, self.other), model)
 
     @freeze_time("2026-03-10")
+    @mute_logger("odoo.http")  # the refusal is logged as a warning
     def test_forms_without_csrf_are_refused(self):
         self._login()
         response = self._post(

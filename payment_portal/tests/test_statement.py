@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 from odoo.tools.pdf import PdfReader
 
 from .common import PortalCollectionsCommon
@@ -143,6 +144,7 @@ class TestStatement(PortalCollectionsCommon):
         self.assertEqual(message.partner_ids, self.collector.partner_id)
 
     @freeze_time("2026-03-10")
+    @mute_logger("odoo.http")  # the refusal is logged as a warning
     def test_message_without_csrf_is_refused(self):
         self._login()
         response = self.url_open("/my/statement/message", data={"message": "Forged"})

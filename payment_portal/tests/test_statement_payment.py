@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import PortalCollectionsCommon
 
@@ -101,6 +102,7 @@ class TestStatementPayment(PortalCollectionsCommon):
             self.assertNotIn(self.theirs.name, response.text)
 
     @freeze_time("2026-03-10")
+    @mute_logger("odoo.http")  # the refusal is logged as a warning
     def test_forged_or_stale_payment_page_is_refused(self):
         self._login()
         page = self._pay_page(self.first)
