@@ -480,20 +480,21 @@ class ResPartner(models.Model):
     def action_collection_360(self):
         """The customer's collections view: everything known about it."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.commercial_partner_id.id,
-            "view_mode": "form",
-            "views": [
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "collections_management.res_partner_action_collection_360"
+        )
+        partner = self.commercial_partner_id
+        action.update(
+            res_id=partner.id,
+            name=partner.display_name,
+            views=[
                 (
                     self.env.ref("collections_management.res_partner_view_form_360").id,
                     "form",
                 )
             ],
-            "name": self.commercial_partner_id.display_name,
-            "target": "current",
-        }
+        )
+        return action
 
     def action_collection_assign(self):
         """Give the selected customers the collector of the first matching
