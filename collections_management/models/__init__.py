@@ -17,3 +17,4 @@ from . import collection_kpi_snapshot
 from . import collection_prediction
 from . import collection_worklist
 from . import collection_assignment_rule
+from . import collection_team

@@ -59,6 +59,13 @@ class CollectionWorklistItem(models.Model):
         readonly=True,
     )
     activity_id = fields.Many2one("mail.activity", readonly=True)
+    team_ids = fields.Many2many(
+        "collection.team",
+        string="Teams",
+        compute="_compute_team_ids",
+        search="_search_team_ids",
+        help="The collector's teams.",
+    )
     amount_overdue = fields.Monetary(readonly=True)
     days_overdue = fields.Integer(readonly=True)
     score = fields.Float(digits=(5, 1), readonly=True, aggregator="max")
@@ -70,6 +77,15 @@ class CollectionWorklistItem(models.Model):
     _sql_constraints = [
         ("key_uniq", "unique(company_id, key)", "An item is on the worklist once."),
     ]
+
+    def _compute_team_ids(self):
+        for item in self:
+            item.team_ids = item.user_id.collection_team_ids.filtered(
+                lambda t, i=item: t.company_id == i.company_id
+            )
+
+    def _search_team_ids(self, operator, value):
+        return [("user_id.collection_team_ids", operator, value)]
 
     # ------------------------------------------------------------------
     # Refresh

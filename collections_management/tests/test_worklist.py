@@ -271,6 +271,42 @@ class TestWorklist(CollectionsCommon):
             )
 
     @freeze_time("2026-03-10")
+    def test_team_filter(self):
+        outsider = new_test_user(
+            self.env,
+            login="zoe",
+            groups="collections_management.group_collections_user",
+            company_id=self.company.id,
+            company_ids=self.company.ids,
+        )
+        team = self.env["collection.team"].create(
+            {
+                "name": "France",
+                "member_ids": [(6, 0, (self.collector | self.other_collector).ids)],
+            }
+        )
+        for name, user in (
+            ("Un", self.collector),
+            ("Deux", self.other_collector),
+            ("Trois", outsider),
+        ):
+            partner, _inv = self._customer(f"Client {name}", 1000, 10, user)
+            partner.activity_schedule(
+                "mail.mail_activity_data_call", date_deadline=TODAY, user_id=user.id
+            )
+        Items = self.env["collection.worklist.item"]
+        Items._refresh(self.company, TODAY)
+        in_team = Items.search([("team_ids", "in", team.ids)])
+        self.assertEqual(in_team.user_id, self.collector | self.other_collector)
+        mine = Items.with_user(self.collector).search(
+            [("user_id.collection_team_ids.member_ids", "in", [self.collector.id])]
+        )
+        self.assertEqual(mine, in_team)  # the "My Teams" filter
+        wizard = self.env["collection.rebalance"].new({"team_id": team.id})
+        wizard._onchange_team_id()
+        self.assertEqual(wizard.user_ids._origin, self.collector | self.other_collector)
+
+    @freeze_time("2026-03-10")
     def test_rebalance_spreads_the_open_amount(self):
         a, _inv = self._customer("Alpha", 6000, 10, self.collector)
         b, _inv = self._customer("Beta", 3000, 10, self.collector)

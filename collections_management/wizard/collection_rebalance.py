@@ -15,9 +15,14 @@ class CollectionRebalance(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
+    team_id = fields.Many2one(
+        "collection.team",
+        domain="[('company_id', '=', company_id)]",
+        help="Fills the collectors with the team's members.",
+    )
     user_ids = fields.Many2many(
         "res.users",
-        string="Team",
+        string="Collectors",
         required=True,
         domain="[('share', '=', False)]",
         default=lambda self: self._default_team(),
@@ -28,6 +33,11 @@ class CollectionRebalance(models.TransientModel):
         help="A customer stays with its collector while that collector's "
         "open amount stays within this share above the team's average.",
     )
+
+    @api.onchange("team_id")
+    def _onchange_team_id(self):
+        if self.team_id:
+            self.user_ids = self.team_id.member_ids
 
     @api.model
     def _default_team(self):
