@@ -8,7 +8,9 @@
     "author": "Collections Suite",
     "website": "https://github.com/collections-suite/collections-suite",
     "depends": ["account", "mail", "sms", "portal"],
-    "external_dependencies": {"python": ["phonenumbers", "reportlab", "scikit-learn"]},
+    "external_dependencies": {
+        "python": ["phonenumbers", "reportlab", "scikit-learn", "xlsxwriter"]
+    },
     "data": [
         "security/collections_groups.xml",
         "security/ir.model.access.csv",
@@ -32,6 +34,7 @@
         "views/res_partner_views.xml",
         "views/collection_kpi_snapshot_views.xml",
         "views/collection_worklist_views.xml",
+        "views/collection_report_schedule_views.xml",
         "views/menus.xml",
     ],
     "assets": {

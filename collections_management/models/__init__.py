@@ -18,3 +18,4 @@ from . import collection_prediction
 from . import collection_worklist
 from . import collection_assignment_rule
 from . import collection_team
+from . import collection_report_schedule

@@ -3,6 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import CollectionsCommon
@@ -225,3 +226,54 @@ class TestKpiSnapshot(CollectionsCommon):
         everything = self.env["collection.kpi.snapshot"].search([])
         self.assertIn(self.b, everything.partner_id)
         self.assertIn("company", everything.mapped("level"))
+
+    def test_scheduled_report_email(self):
+        """A weekly report due today is emailed once, with the key figures
+        in the email and every figure in the spreadsheet."""
+        import io  # noqa: PLC0415 - only this test reads spreadsheets
+
+        from openpyxl import load_workbook  # noqa: PLC0415
+
+        manager = self.env["res.partner"].create(
+            {"name": "Directrice Financière", "email": "daf@suite.example"}
+        )
+        Schedule = self.env["collection.report.schedule"]
+        schedule = Schedule.create(
+            {
+                "name": "Management weekly",
+                "frequency": "weekly",
+                "next_date": DAY,
+                "recipient_ids": [Command.set(manager.ids)],
+                "lang": "en_US",
+            }
+        )
+        with freeze_time(DAY):
+            Schedule._cron_send(DAY, commit=False)
+            Schedule._cron_send(DAY, commit=False)  # the same day again
+        messages = schedule.message_ids.filtered(lambda m: m.attachment_ids)
+        self.assertEqual(len(messages), 1)  # sent once
+        self.assertEqual(messages.partner_ids, manager)
+        self.assertIn("Management weekly: receivables on 06/30/2026", messages.subject)
+        # company: E = 1400 (A) + 1500 (B) = 2900 open, DSO read from the
+        # snapshot of the day
+        company_row = self.env["collection.kpi.snapshot"].search(
+            [("date", "=", DAY), ("level", "=", "company")]
+        )
+        self.assertIn("2,900.00", messages.body)
+        self.assertIn(f"{company_row.dso:.1f}", messages.body)
+        attachment = messages.attachment_ids
+        self.assertEqual(
+            attachment.name, f"Receivables {self.company.name} 2026-06-30.xlsx"
+        )
+        book = load_workbook(io.BytesIO(attachment.raw))
+        self.assertEqual(book.sheetnames, ["Company", "Collectors", "Customers"])
+        header = [cell.value for cell in book["Company"][1]]
+        receivables = header.index("Receivables")
+        self.assertEqual(book["Company"].cell(2, receivables + 1).value, 2900)
+        customers = [row[0].value for row in book["Customers"].iter_rows(min_row=2)]
+        self.assertEqual(set(customers), {self.a.display_name, self.b.display_name})
+        self.assertEqual(schedule.next_date, date(2026, 7, 7))
+        self.assertEqual(schedule.last_sent_date, DAY)
+        # collectors do not see the schedules
+        with self.assertRaises(AccessError):
+            Schedule.with_user(self.alice).search([])
