@@ -273,6 +273,21 @@ def bench_portal(ctx):
             odoo_env.drop_database(ctx.pg, db)
 
 
+def bench_worklist(ctx):
+    """The morning refresh of every collector's worklist on the dunning data
+    set (20,000 customers, its reminder history replayed)."""
+    template, make = _dunning_data(ctx)
+    db = database_from_template(ctx, "cs_bench_worklist", template=template, make=make)
+    try:
+        figures = _run_module("bench_worklist", db)
+        if figures is None:
+            raise RuntimeError("the worklist benchmark failed")
+        return figures
+    finally:
+        if not ctx.keep:
+            odoo_env.drop_database(ctx.pg, db)
+
+
 BENCHMARKS = {
     "generate": (
         bench_generate,
@@ -301,6 +316,11 @@ BENCHMARKS = {
         "the daily receivables figures over 200,000 invoices (target < 10 s) "
         "and the first screens showing them",
     ),
+    "worklist": (
+        bench_worklist,
+        "the morning refresh of the collectors' worklists on the dunning data "
+        "set (20,000 customers)",
+    ),
     "portal": (
         bench_portal,
         "the portal statement page of a customer with 500 open invoices "
@@ -314,4 +334,5 @@ DEFAULT_CUSTOMERS = {
     "dunning": 20000,
     "matching": 20000,
     "kpis": 20000,
+    "worklist": 20000,
 }
