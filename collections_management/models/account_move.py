@@ -44,6 +44,12 @@ class AccountMove(models.Model):
         help="The predicted probability that the invoice is paid after its due date.",
     )
 
+    collection_collector_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        related="commercial_partner_id.collector_id",
+        help="The user who follows up this customer's invoices.",
+    )
     collection_paused = fields.Boolean(
         string="Reminders Paused by Hand",
         copy=False,

@@ -50,6 +50,12 @@ class CollectionCommunication(models.Model):
         ondelete="restrict",
         help="The customer (commercial partner) reminded.",
     )
+    collector_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        related="partner_id.collector_id",
+        help="The user who follows up this customer.",
+    )
     recipient_id = fields.Many2one(
         "res.partner",
         ondelete="restrict",

@@ -244,7 +244,7 @@ class TestWorklist(CollectionsCommon):
     @freeze_time("2026-03-10")
     def test_assignment_rules(self):
         france = self.env.ref("base.fr")
-        french, _inv = self._customer("Scierie Lyon", 2000, 10)
+        french, french_invoice = self._customer("Scierie Lyon", 2000, 10)
         french.country_id = france
         big, _inv = self._customer("Big Buyer Inc", 50000, 10)
         nobody, _inv = self._customer("Small Shop", 100, 10, self.other_collector)
@@ -265,6 +265,11 @@ class TestWorklist(CollectionsCommon):
         self.assertEqual(collector(french), self.collector)
         self.assertEqual(collector(big), self.other_collector)
         self.assertEqual(collector(nobody), self.collector)  # under 10,000
+        # the collector shows on the customer's invoices too
+        self.assertEqual(
+            french_invoice.with_company(self.company).collection_collector_id,
+            self.collector,
+        )
         with self.assertRaises(ValidationError):
             Rule.create(
                 {"user_id": self.collector.id, "min_amount": 10, "max_amount": 5}
