@@ -106,15 +106,35 @@ class CollectionWorklistItem(models.Model):
         values = self._scored(company, found, today)
         existing = self.search([("company_id", "=", company.id)])
         by_key = {item.key: item for item in existing}
+        new = []
         for key, vals in values.items():
             item = by_key.get(key)
             if not item:
-                self.create(vals)
-            elif item.state == "todo":
+                new.append(vals)
+            elif item.state == "todo" and item._changed(vals):
                 item.write(vals)
+        self.create(new)
         # dealt with elsewhere (the call logged, the reminder validated...)
         existing.filtered(lambda i: i.state == "todo" and i.key not in values).unlink()
         return self.search([("company_id", "=", company.id), ("state", "=", "todo")])
+
+    def _changed(self, vals):
+        """Whether writing ``vals`` would change this item (a refresh
+        rewrites only what moved)."""
+        self.ensure_one()
+        for name, value in vals.items():
+            current = self[name]
+            if isinstance(current, models.BaseModel):
+                if name == "source_ref":
+                    current = current and f"{current._name},{current.id}"
+                else:
+                    current = current.id
+                value = value or False
+            if current != value and not (
+                isinstance(current, float) and abs(current - (value or 0.0)) < 1e-6
+            ):
+                return True
+        return False
 
     @api.model
     def _scored(self, company, found, today):
@@ -204,11 +224,24 @@ class CollectionWorklistItem(models.Model):
             ]
         )
         partners = self.env["res.partner"].browse(calls.mapped("res_id")).exists()
-        for call in calls.filtered(lambda a: a.res_id in partners.ids):
-            partner = self.env["res.partner"].browse(call.res_id).commercial_partner_id
-            if not partner._collection_open_invoices().filtered(
-                lambda m: m.company_id == company
-            ):
+        # one query for the customers that owe this company something
+        owing = {
+            partner.id
+            for [partner] in self.env["account.move"]._read_group(
+                [
+                    ("commercial_partner_id", "in", partners.commercial_partner_id.ids),
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ],
+                ["commercial_partner_id"],
+            )
+        }
+        commercial = {p.id: p.commercial_partner_id for p in partners}
+        for call in calls:
+            partner = commercial.get(call.res_id)
+            if not partner or partner.id not in owing:
                 continue
             found.append(
                 {
