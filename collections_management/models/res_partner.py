@@ -459,18 +459,31 @@ class ResPartner(models.Model):
         partners = self.commercial_partner_id
         if not partners:
             return {}
+        return self._collection_open_amounts_where(
+            company, [("partner_id.commercial_partner_id", "in", partners.ids)]
+        )
+
+    @api.model
+    def _collection_open_amounts_where(self, company, domain=()):
+        """{commercial partner id: open receivable, company currency} of
+        the receivable lines of ``company`` matching ``domain``."""
         groups = self.env["account.move.line"]._read_group(
             [
-                ("partner_id", "in", partners.ids),
                 ("company_id", "=", company.id),
                 ("parent_state", "=", "posted"),
                 ("account_type", "=", "asset_receivable"),
                 ("reconciled", "=", False),
+                ("partner_id", "!=", False),
+                *domain,
             ],
             ["partner_id"],
             ["amount_residual:sum"],
         )
-        return {partner.id: amount for partner, amount in groups}
+        amounts = {}
+        for partner, amount in groups:
+            commercial = partner.commercial_partner_id.id
+            amounts[commercial] = amounts.get(commercial, 0.0) + amount
+        return amounts
 
     def _collection_worklist_risk(self):
         """{partner id: risk from 0 (safe) to 1 (riskiest)}; unknown risks

@@ -55,21 +55,7 @@ class CollectionRebalance(models.TransientModel):
             raise UserError(self.env._("The tolerance cannot be negative."))
         company = self.company_id
         Partner = self.env["res.partner"].with_company(company)
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("parent_state", "=", "posted"),
-                ("account_type", "=", "asset_receivable"),
-                ("reconciled", "=", False),
-                ("partner_id", "!=", False),
-            ],
-            ["partner_id"],
-            ["amount_residual:sum"],
-        )
-        amounts = {}
-        for partner, amount in groups:
-            commercial = partner.commercial_partner_id
-            amounts[commercial.id] = amounts.get(commercial.id, 0.0) + amount
+        amounts = Partner._collection_open_amounts_where(company)
         partners = Partner.browse(
             [pid for pid, amount in amounts.items() if amount > 0]
         )
