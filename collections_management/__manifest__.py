@@ -7,7 +7,7 @@
     "license": "AGPL-3",
     "author": "Collections Suite",
     "website": "https://github.com/collections-suite/collections-suite",
-    "depends": ["account", "mail", "sms", "portal"],
+    "depends": ["account", "mail", "sms", "portal", "spreadsheet_dashboard"],
     "external_dependencies": {
         "python": ["phonenumbers", "reportlab", "scikit-learn", "xlsxwriter"]
     },
@@ -36,6 +36,7 @@
         "views/collection_worklist_views.xml",
         "views/collection_report_schedule_views.xml",
         "views/menus.xml",
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "assets": {
         "web.assets_tests": ["collections_management/static/tests/tours/*.js"],

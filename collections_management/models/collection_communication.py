@@ -124,6 +124,17 @@ class CollectionCommunication(models.Model):
     opened_date = fields.Datetime(string="Opened", readonly=True)
     clicked_date = fields.Datetime(string="Clicked", readonly=True)
     is_bounced = fields.Boolean(string="Bounced", readonly=True)
+    # 1 or 0, so that the pivot and the dashboards can sum them per level,
+    # channel or collector and divide by the count of reminders
+    opened_count = fields.Integer(
+        string="Reminders Opened", compute="_compute_tracking_counts", store=True
+    )
+    clicked_count = fields.Integer(
+        string="Reminders Clicked", compute="_compute_tracking_counts", store=True
+    )
+    bounced_count = fields.Integer(
+        string="Reminders Bounced", compute="_compute_tracking_counts", store=True
+    )
 
     _sql_constraints = [
         (
@@ -132,6 +143,13 @@ class CollectionCommunication(models.Model):
             "A customer gets at most one reminder per channel and per day.",
         ),
     ]
+
+    @api.depends("opened_date", "clicked_date", "is_bounced")
+    def _compute_tracking_counts(self):
+        for comm in self:
+            comm.opened_count = int(bool(comm.opened_date))
+            comm.clicked_count = int(bool(comm.clicked_date))
+            comm.bounced_count = int(comm.is_bounced)
 
     @api.depends("level_id", "channel", "partner_id")
     def _compute_name(self):

@@ -72,6 +72,13 @@ class CollectionKpiSnapshot(models.Model):
     _check_company_auto = True
 
     date = fields.Date(required=True, index=True, readonly=True)
+    is_latest = fields.Boolean(
+        string="Latest Day",
+        index=True,
+        readonly=True,
+        help="The figures of the company's latest snapshot day, the ones the "
+        "dashboards show as today's.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, readonly=True
     )
@@ -211,7 +218,8 @@ class CollectionKpiSnapshot(models.Model):
                     day,
                     company.id,
                     LEVELS[len(keys) - 1][0],
-                    keys[1] if len(keys) > 1 else None,
+                    # customers no collector follows: a row with no collector
+                    (keys[1] or None) if len(keys) > 1 else None,
                     keys[2] if len(keys) > 2 else None,
                     numbers["period_days"],
                     *(round(numbers[name] or 0.0, digits) for name in AMOUNTS),
@@ -249,6 +257,22 @@ class CollectionKpiSnapshot(models.Model):
                 )
             )
             ids += [row_id for (row_id,) in self.env.cr.fetchall()]
+        # the company's latest day may be this one or a later one (when
+        # past days are filled in): only its rows are the latest
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE collection_kpi_snapshot
+                   SET is_latest = (date = (
+                           SELECT MAX(date) FROM collection_kpi_snapshot
+                            WHERE company_id = %(company)s))
+                 WHERE company_id = %(company)s
+                   AND (is_latest OR date = %(day)s)
+                """,
+                company=company.id,
+                day=day,
+            )
+        )
         self.invalidate_model()
         return self.browse(ids)
 

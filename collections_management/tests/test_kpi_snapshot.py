@@ -1,12 +1,13 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import CollectionsCommon
+from .dashboards import dashboard_data, data_sources, read_source
 
 DAY = date(2026, 6, 30)  # the snapshot's day; its 90-day period starts on 2 April
 
@@ -277,3 +278,143 @@ class TestKpiSnapshot(CollectionsCommon):
         # collectors do not see the schedules
         with self.assertRaises(AccessError):
             Schedule.with_user(self.alice).search([])
+
+    # ------------------------------------------------------------------
+    # The latest day and the dashboards
+    # ------------------------------------------------------------------
+
+    def _latest_dates(self):
+        return set(
+            self.env["collection.kpi.snapshot"]
+            .search([("company_id", "=", self.company.id), ("is_latest", "=", True)])
+            .mapped("date")
+        )
+
+    def test_latest_day(self):
+        Snapshot = self.env["collection.kpi.snapshot"]
+        Snapshot._snapshot(self.company, DAY)
+        day_rows = Snapshot.search(
+            [("company_id", "=", self.company.id), ("date", "=", DAY)]
+        )
+        self.assertTrue(all(day_rows.mapped("is_latest")))
+        # a past day filled in afterwards is not the latest
+        Snapshot._snapshot(self.company, DAY - timedelta(days=7))
+        self.assertEqual(self._latest_dates(), {DAY})
+        # the next night's figures are
+        Snapshot._snapshot(self.company, DAY + timedelta(days=1))
+        self.assertEqual(self._latest_dates(), {DAY + timedelta(days=1)})
+        self.assertFalse(any(day_rows.mapped("is_latest")))
+
+    def _source(self, dashboard, name):
+        data = dashboard_data(dashboard)
+        source = next(s for s in data_sources(data) if s[1] == name)
+        return data, source
+
+    def test_dashboards_show_the_figures_to_their_groups(self):
+        """The three dashboards: who sees which, and the figures they read,
+        the same as the snapshot's (worked out in the first test)."""
+        self.env["collection.kpi.snapshot"]._snapshot(self.company, DAY)
+        manager = new_test_user(
+            self.env,
+            login="carla",
+            name="Carla Manager",
+            groups="collections_management.group_collections_manager",
+            company_id=self.company.id,
+        )
+        operational = self.env.ref(
+            "collections_management.spreadsheet_dashboard_operational"
+        )
+        team = self.env.ref("collections_management.spreadsheet_dashboard_team")
+        management = self.env.ref(
+            "collections_management.spreadsheet_dashboard_management"
+        )
+        ours = operational | team | management
+
+        def visible(user):
+            return (
+                self.env["spreadsheet.dashboard"]
+                .with_user(user)
+                .search([("id", "in", ours.ids)])
+            )
+
+        self.assertEqual(visible(self.alice), operational)
+        self.assertEqual(visible(manager), ours)
+
+        # every data source reads, as a user of its dashboard, with every
+        # filter field it matches
+        for dashboard, user in (
+            (operational, self.alice),
+            (team, manager),
+            (management, manager),
+        ):
+            data = dashboard_data(dashboard)
+            sources = list(data_sources(data))
+            self.assertTrue(sources)
+            for source in sources:
+                with self.subTest(dashboard=dashboard.name, source=source[1]):
+                    read_source(self.env(user=user), data, source)
+                    for field in source[4].values():
+                        self.env[source[2]].with_user(user).search_count(
+                            [(field["chain"], "!=", False)]
+                        )
+
+        # Alice's day: her portfolio, by default and with the filter emptied
+        # (she cannot read Bob's figures)
+        data, source = self._source(operational, "My Portfolio Today")
+        for values in ({}, {"Collector": []}):
+            [row] = read_source(self.env(user=self.alice), data, source, values)
+            self.assertEqual(row["open_amount"], 1400)  # A1 + A3
+            self.assertEqual(row["overdue_amount"], 1000)  # A1
+            self.assertEqual(row["aged_current"], 400)  # A3
+            self.assertEqual(row["aged_over_90"], 1000)  # A1, 141 days
+            self.assertEqual(row["collected"], 600)  # B + S - E = 1000 + 1000 - 1400
+            self.assertEqual(row["dso"], 126.0)  # 1400 / 1000 x 90
+        # the manager's own portfolio is empty; choosing Bob shows his
+        [row] = read_source(self.env(user=manager), data, source)
+        self.assertEqual(row["__count"], 0)
+        [row] = read_source(
+            self.env(user=manager), data, source, {"Collector": self.bob.ids}
+        )
+        self.assertEqual((row["open_amount"], row["overdue_amount"]), (1500, 700))
+
+        # the team: one line per collector
+        data, source = self._source(team, "Portfolios Today")
+        rows = read_source(self.env(user=manager), data, source)
+        by_user = {
+            row["user_id"][0]: (row["open_amount"], row["overdue_amount"])
+            for row in rows
+        }
+        self.assertEqual(
+            by_user, {self.alice.id: (1400, 1000), self.bob.id: (1500, 700)}
+        )
+
+        # management: the company's figures and aged balance
+        data, source = self._source(management, "Company Today")
+        [row] = read_source(self.env(user=manager), data, source)
+        self.assertEqual(row["open_amount"], 2900)
+        self.assertEqual(row["aged_over_90"], 1400)  # A1 1000 + B1 400
+        self.assertEqual(row["dso"], 93.21)  # 2900 / 2800 x 90
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardTour(CollectionsCommon, HttpCase):
+    def test_manager_opens_the_three_dashboards(self):
+        """In the browser: each dashboard loads its figures without error."""
+        new_test_user(
+            self.env,
+            login="tour.manager",
+            groups="collections_management.group_collections_manager",
+            company_id=self.company.id,
+        )
+        self._invoice(1000, "2026-01-10", "2026-02-09")
+        Snapshot = self.env["collection.kpi.snapshot"]
+        snapshots = Snapshot._snapshot(self.company, fields.Date.today())
+        # the customer has no collector: the company's unassigned portfolio
+        unassigned = snapshots.filtered(lambda s: s.level == "collector")
+        self.assertFalse(unassigned.user_id)
+        self.assertEqual(unassigned.open_amount, 1000)
+        self.start_tour(
+            "/odoo/action-collections_management.action_collections_dashboards",
+            "collections_dashboards",
+            login="tour.manager",
+        )

@@ -249,6 +249,7 @@ class TestReminderRun(CollectionsCommon):
         comm._message_receive_bounce("compta@martin.example", self.customer)
         self.assertEqual(comm.state, "failed")
         self.assertTrue(comm.is_bounced)
+        self.assertEqual(comm.bounced_count, 1)
         self.assertEqual(comm.activity_ids.user_id, self.collector)
 
     def test_letter_pdf(self):

@@ -25,6 +25,8 @@ class TestTracking(CollectionsCommon, HttpCase):
         self.assertIn("access_token=", response.headers["Location"])
         self.assertTrue(comm.clicked_date)
         self.assertTrue(comm.opened_date)
+        # counted for the team dashboard's rates
+        self.assertEqual((comm.opened_count, comm.clicked_count), (1, 1))
 
     def test_open_pixel(self):
         comm = self._reminder()
@@ -32,6 +34,7 @@ class TestTracking(CollectionsCommon, HttpCase):
         self.assertEqual(response.headers["Content-Type"], "image/gif")
         self.assertTrue(comm.opened_date)
         self.assertFalse(comm.clicked_date)
+        self.assertEqual((comm.opened_count, comm.clicked_count), (1, 0))
 
     def test_tampered_token_gets_a_clean_page(self):
         comm = self._reminder()
