@@ -9,6 +9,7 @@ from collections_management.engine.kpis import (
     BUCKETS,
     Accumulator,
     Item,
+    activity_figures,
     aged_balance,
     average_days_delinquent,
     bad_debt_ratio,
@@ -24,6 +25,7 @@ from collections_management.engine.kpis import (
     promise_kept_rate,
     reminder_rates,
     residual_at,
+    roll_up,
     snapshot,
     turnover,
 )
@@ -597,3 +599,68 @@ def test_mape():
     assert mape([(900.0, 1000.0), (5.0, 0.0)]) == 10.0  # actual 0 left out
     assert mape([(5.0, 0.0)]) is None
     assert mape([]) is None
+
+
+# ----------------------------------------------------------------------
+# The collectors' activity
+# ----------------------------------------------------------------------
+
+
+def test_roll_up_sums_every_level():
+    rows = {
+        (1, "alice", 10): {"reminders_sent": 3, "emails_sent": 2, "tasks_done": 1},
+        (1, "alice", 11): {"reminders_sent": 1, "disputes_opened_amount": 250.0},
+        (1, "bob", 12): {"promises_judged": 2, "promises_kept": 1},
+        (2, "carol", 13): {"reminders_sent": 5},
+    }
+    sums = roll_up(rows)
+    assert sums[(1,)]["reminders_sent"] == 4  # 3 + 1; company 2 apart
+    assert sums[(1, "alice")]["reminders_sent"] == 4
+    assert sums[(1, "alice")]["disputes_opened_amount"] == 250.0
+    assert sums[(1, "bob")]["promises_kept"] == 1
+    assert sums[(1, "bob")]["reminders_sent"] == 0  # missing counts 0
+    assert sums[(2,)]["reminders_sent"] == 5
+    assert sums[(1, "alice", 10)]["tasks_done"] == 1
+    # a company is the sum of its collectors
+    assert sums[(1,)]["emails_sent"] == (
+        sums[(1, "alice")]["emails_sent"] + sums[(1, "bob")]["emails_sent"]
+    )
+
+
+def test_roll_up_keeps_the_levels_asked():
+    rows = {(1, "alice", 10): {"tasks_done": 2}}
+    assert set(roll_up(rows, levels={1, 2})) == {(1,), (1, "alice")}
+
+
+def test_activity_rates():
+    figures = activity_figures(
+        {
+            # 4 reminders, 3 of them emails: 1 bounced, so 2 delivered
+            "reminders_sent": 4,
+            "emails_sent": 3,
+            "reminders_opened": 1,
+            "reminders_clicked": 1,
+            "reminders_bounced": 1,
+            "promises_judged": 3,
+            "promises_kept": 2,
+            "disputes_resolved": 2,
+            "dispute_days": 15,  # 5 and 10 days
+        }
+    )
+    assert figures == {
+        "open_rate": 50.0,  # 1 / (3 - 1) x 100: the SMS is not counted
+        "click_rate": 50.0,
+        "bounce_rate": 33.33,  # 1 / 3 x 100
+        "promise_kept_rate": 66.67,  # 2 / 3 x 100
+        "dispute_cycle_days": 7.5,  # 15 / 2
+    }
+
+
+def test_activity_rates_without_denominator_are_none():
+    assert activity_figures({}) == {
+        "open_rate": None,
+        "click_rate": None,
+        "bounce_rate": None,
+        "promise_kept_rate": None,
+        "dispute_cycle_days": None,
+    }

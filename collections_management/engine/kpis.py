@@ -563,3 +563,87 @@ def mape(pairs, rounding=2):
         if abs(actual) >= _ZERO
     ]
     return _percent(sum(errors), len(errors), rounding)
+
+
+# ----------------------------------------------------------------------
+# The collectors' activity over the period
+# ----------------------------------------------------------------------
+
+ACTIVITY_COUNTS = (
+    "reminders_sent",
+    "emails_sent",
+    "reminders_opened",
+    "reminders_clicked",
+    "reminders_bounced",
+    "promises_judged",
+    "promises_kept",
+    "disputes_opened",
+    "disputes_resolved",
+    "tasks_done",
+)
+# summed too, but not counts: amounts and the days the resolved disputes
+# lasted (their mean is the cycle time)
+ACTIVITY_SUMS = ("disputes_opened_amount", "dispute_days")
+
+
+def roll_up(rows, levels=None):
+    """Sum ``{key: {name: value}}`` rows for every prefix of their keys.
+
+    ``(company, collector, customer)`` keys give the sums of ``(company,)``,
+    ``(company, collector)`` and the customer's own; ``levels`` (key
+    lengths) keeps only those. Missing names count 0.
+    """
+    names = ACTIVITY_COUNTS + ACTIVITY_SUMS
+    sums = {}
+    for key, values in rows.items():
+        for length in range(1, len(key) + 1):
+            if levels is not None and length not in levels:
+                continue
+            into = sums.setdefault(key[:length], dict.fromkeys(names, 0))
+            for name in names:
+                into[name] += values.get(name, 0) or 0
+    return sums
+
+
+def activity_figures(totals, rounding=2):
+    """The rates of one key's activity sums, in percent or days.
+
+    - ``open_rate`` and ``click_rate``: emails opened or clicked / emails
+      delivered (sent - bounced) x 100; SMS, letters and calls cannot be
+      opened, so they do not count;
+    - ``bounce_rate``: bounced / emails sent x 100;
+    - ``promise_kept_rate``: kept / judged x 100 (a partly kept promise is
+      not kept: :func:`promise_kept_rate`);
+    - ``dispute_cycle_days``: days the disputes resolved in the period
+      lasted, on average.
+
+    None when the denominator is 0.
+    """
+    emails = totals.get("emails_sent", 0)
+    [rates] = reminder_rates(
+        [
+            (
+                None,
+                "email",
+                emails,
+                totals.get("reminders_opened", 0),
+                totals.get("reminders_clicked", 0),
+                totals.get("reminders_bounced", 0),
+            )
+        ],
+        rounding,
+    ).values()
+    judged = totals.get("promises_judged", 0)
+    kept = totals.get("promises_kept", 0)
+    return {
+        "open_rate": rates["open_rate"],
+        "click_rate": rates["click_rate"],
+        "bounce_rate": rates["bounce_rate"],
+        "promise_kept_rate": promise_kept_rate(
+            {KEPT: kept, BROKEN: judged - kept}, rounding
+        ),
+        "dispute_cycle_days": _round(
+            _ratio(totals.get("dispute_days", 0), totals.get("disputes_resolved", 0)),
+            rounding,
+        ),
+    }

@@ -14,9 +14,13 @@ PERIOD_DAYS = 90
 COUNTBACK_MONTHS = 12
 LEVELS = [
     ("company", "Company"),
+    ("team", "Team"),
     ("collector", "Collector"),
     ("customer", "Customer"),
 ]
+# the level of a figures key: (company,), (company, collector),
+# (company, collector, customer); teams are keyed apart
+KEY_LEVELS = {1: "company", 2: "collector", 3: "customer"}
 AMOUNTS = (
     "credit_sales",
     "opening_amount",
@@ -43,16 +47,29 @@ RATIOS = (
     "bad_debt_ratio",
 )
 COUNTS = ("open_count", "overdue_count", "paid_count", "paid_on_time_count")
+ACTIVITY_COUNTS = kpis.ACTIVITY_COUNTS
+ACTIVITY_AMOUNTS = ("disputes_opened_amount",)
+ACTIVITY_RATIOS = (
+    "open_rate",
+    "click_rate",
+    "bounce_rate",
+    "promise_kept_rate",
+    "dispute_cycle_days",
+)
 SNAPSHOT_COLUMNS = (
     "date",
     "company_id",
     "level",
+    "team_id",
     "user_id",
     "partner_id",
     "period_days",
     *AMOUNTS,
     *RATIOS,
     *COUNTS,
+    *ACTIVITY_COUNTS,
+    *ACTIVITY_AMOUNTS,
+    *ACTIVITY_RATIOS,
     "create_uid",
     "create_date",
     "write_uid",
@@ -84,6 +101,13 @@ class CollectionKpiSnapshot(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     level = fields.Selection(LEVELS, required=True, index=True, readonly=True)
+    team_id = fields.Many2one(
+        "collection.team",
+        string="Collections Team",
+        index="btree_not_null",
+        readonly=True,
+        help="On a team's row: the portfolios of its collectors.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Collector",
@@ -182,6 +206,54 @@ class CollectionKpiSnapshot(models.Model):
     overdue_count = fields.Integer(string="Overdue Invoices")
     paid_count = fields.Integer(string="Invoices Paid")
     paid_on_time_count = fields.Integer(string="Invoices Paid on Time")
+    # the collectors' activity over the period, on the customers of the row
+    reminders_sent = fields.Integer(help="Reminders sent in the period, any channel.")
+    emails_sent = fields.Integer(string="Reminder Emails Sent")
+    reminders_opened = fields.Integer(string="Reminder Emails Opened")
+    reminders_clicked = fields.Integer(string="Reminder Emails Clicked")
+    reminders_bounced = fields.Integer(string="Reminder Emails Bounced")
+    open_rate = fields.Float(
+        string="Opened (%)",
+        digits=(16, 2),
+        aggregator="avg",
+        help="Reminder emails opened / delivered (sent - bounced) x 100.",
+    )
+    click_rate = fields.Float(
+        string="Clicked (%)",
+        digits=(16, 2),
+        aggregator="avg",
+        help="Reminder emails clicked / delivered (sent - bounced) x 100.",
+    )
+    bounce_rate = fields.Float(
+        string="Bounced (%)",
+        digits=(16, 2),
+        aggregator="avg",
+        help="Reminder emails bounced / sent x 100.",
+    )
+    promises_judged = fields.Integer(
+        help="Promises whose date came in the period: kept, partly kept or broken."
+    )
+    promises_kept = fields.Integer()
+    promise_kept_rate = fields.Float(
+        string="Promises Kept (%)",
+        digits=(16, 2),
+        aggregator="avg",
+        help="Promises kept / promises judged x 100; a partly kept promise "
+        "is not kept.",
+    )
+    disputes_opened = fields.Integer(help="Disputes opened in the period.")
+    disputes_opened_amount = fields.Monetary(string="Amount Disputed")
+    disputes_resolved = fields.Integer(help="Disputes settled in the period.")
+    dispute_cycle_days = fields.Float(
+        string="Dispute Cycle (days)",
+        digits=(16, 2),
+        aggregator="avg",
+        help="Days from opening to settlement of the disputes settled in the "
+        "period, on average.",
+    )
+    tasks_done = fields.Integer(
+        help="Activities marked done in the period on the customers and their invoices."
+    )
 
     # ------------------------------------------------------------------
     # The daily snapshot
@@ -202,31 +274,75 @@ class CollectionKpiSnapshot(models.Model):
     def _snapshot(self, company, day):
         """Store the figures of ``company`` on ``day`` (replacing any) and
         return them."""
-        rows = self._snapshot_items(company, day)
+        items = self._snapshot_items(company, day)
         accumulator = kpis.Accumulator(
             day, period_days=PERIOD_DAYS, countback_months=COUNTBACK_MONTHS
         )
-        for keys, item in rows:
+        for keys, item in items:
             accumulator.add(item, keys)
-        figures = accumulator.figures()
+        figures = {
+            (KEY_LEVELS[len(keys)], None, *keys[1:]): numbers
+            for keys, numbers in accumulator.figures().items()
+        }
+        activity = kpis.roll_up(self._snapshot_activity(company, day))
+        # a customer with activity but no invoice to count still has its row
+        for keys in activity:
+            figures.setdefault((KEY_LEVELS[len(keys)], None, *keys[1:]), {})
+        # teams: the portfolios of their collectors
+        teams = self.env["collection.team"].search([("company_id", "=", company.id)])
+        members = {team.id: set(team.member_ids.ids) for team in teams}
+        team_accumulator = kpis.Accumulator(
+            day, period_days=PERIOD_DAYS, countback_months=COUNTBACK_MONTHS
+        )
+        for keys, item in items:
+            for team_id, users in members.items():
+                if keys[1] in users:
+                    team_accumulator.add(item, (team_id,))
+        team_figures = team_accumulator.figures()
+        team_activity = kpis.roll_up(
+            {
+                (team_id, keys[1]): values
+                for keys, values in activity.items()
+                for team_id, users in members.items()
+                if len(keys) == 2 and keys[1] in users
+            },
+            levels={1},
+        )
+        for team in teams:
+            figures[("team", team.id)] = team_figures.get((team.id,), {})
+            activity[("team", team.id)] = team_activity.get((team.id,), {})
         digits = company.currency_id.decimal_places
         now = fields.Datetime.now()
         rows = []
-        for keys, numbers in figures.items():
+        for key, numbers in figures.items():
+            level = key[0]
+            if level == "team":
+                team_id, user_id, partner_id = key[1], None, None
+                done = activity.get(key, {})
+            else:
+                # customers no collector follows: a row with no collector
+                team_id = None
+                user_id = (key[2] or None) if len(key) > 2 else None
+                partner_id = key[3] if len(key) > 3 else None
+                done = activity.get((company.id, *key[2:]), {})
+            rates = kpis.activity_figures(done)
             rows.append(
                 (
                     day,
                     company.id,
-                    LEVELS[len(keys) - 1][0],
-                    # customers no collector follows: a row with no collector
-                    (keys[1] or None) if len(keys) > 1 else None,
-                    keys[2] if len(keys) > 2 else None,
-                    numbers["period_days"],
-                    *(round(numbers[name] or 0.0, digits) for name in AMOUNTS),
+                    level,
+                    team_id,
+                    user_id,
+                    partner_id,
+                    numbers.get("period_days", PERIOD_DAYS),
+                    *(round(numbers.get(name) or 0.0, digits) for name in AMOUNTS),
                     # None, a ratio without denominator, stays NULL: shown
                     # empty, and left out of the pivot's averages
-                    *(numbers[name] for name in RATIOS),
-                    *(numbers[name] for name in COUNTS),
+                    *(numbers.get(name) for name in RATIOS),
+                    *(numbers.get(name) or 0 for name in COUNTS),
+                    *(done.get(name, 0) for name in ACTIVITY_COUNTS),
+                    *(round(done.get(name, 0.0), digits) for name in ACTIVITY_AMOUNTS),
+                    *(rates[name] for name in ACTIVITY_RATIOS),
                     self.env.uid,
                     now,
                     self.env.uid,
@@ -399,3 +515,127 @@ class CollectionKpiSnapshot(models.Model):
             )
             rows.append(((company.id, collector_id or False, partner_id), item))
         return rows
+
+    @api.model
+    def _snapshot_activity(self, company, day):
+        """``{(company, collector, customer): counts}`` of what was done on
+        ``company``'s customers over the period ending on ``day``: reminders
+        sent (and their emails opened, clicked, bounced), promises judged and
+        kept, disputes opened and settled (with the days they lasted) and
+        activities marked done on the customer or its invoices. The
+        collector is the customer's, as on the receivables rows."""
+        start = day - timedelta(days=PERIOD_DAYS - 1)
+        params = {
+            "company": company.id,
+            "company_key": str(company.id),
+            "start": start,
+            "day": day,
+        }
+        queries = {
+            "reminders": """
+                SELECT comm.partner_id,
+                       COUNT(*),
+                       COUNT(*) FILTER (WHERE comm.channel = 'email'),
+                       COALESCE(SUM(comm.opened_count), 0),
+                       COALESCE(SUM(comm.clicked_count), 0),
+                       COALESCE(SUM(comm.bounced_count), 0)
+                  FROM collection_communication comm
+                 WHERE comm.company_id = %(company)s
+                   AND comm.date BETWEEN %(start)s AND %(day)s
+                   AND (comm.state = 'sent' OR comm.is_bounced)
+                 GROUP BY comm.partner_id
+            """,
+            "promises": """
+                SELECT promise.partner_id,
+                       COUNT(*),
+                       COUNT(*) FILTER (WHERE promise.state = 'kept')
+                  FROM collection_promise promise
+                 WHERE promise.company_id = %(company)s
+                   AND promise.state IN ('kept', 'partial', 'broken')
+                   AND promise.judged_date BETWEEN %(start)s AND %(day)s
+                 GROUP BY promise.partner_id
+            """,
+            "disputes": """
+                SELECT dispute.partner_id,
+                       COUNT(*) FILTER (
+                           WHERE dispute.date BETWEEN %(start)s AND %(day)s
+                       ),
+                       COALESCE(SUM(dispute.amount) FILTER (
+                           WHERE dispute.date BETWEEN %(start)s AND %(day)s
+                       ), 0),
+                       COUNT(*) FILTER (
+                           WHERE dispute.settled_date BETWEEN %(start)s AND %(day)s
+                       ),
+                       COALESCE(SUM(dispute.settled_date - dispute.date) FILTER (
+                           WHERE dispute.settled_date BETWEEN %(start)s AND %(day)s
+                       ), 0)
+                  FROM collection_dispute dispute
+                 WHERE dispute.company_id = %(company)s
+                   AND (dispute.date BETWEEN %(start)s AND %(day)s
+                        OR dispute.settled_date BETWEEN %(start)s AND %(day)s)
+                 GROUP BY dispute.partner_id
+            """,
+            # an activity marked done leaves a message of its type on the
+            # record (mail.activity._action_done)
+            "tasks": """
+                SELECT COALESCE(move.commercial_partner_id,
+                                partner.commercial_partner_id),
+                       COUNT(*)
+                  FROM mail_message message
+                  LEFT JOIN account_move move
+                    ON message.model = 'account.move' AND move.id = message.res_id
+                  LEFT JOIN res_partner partner
+                    ON message.model = 'res.partner' AND partner.id = message.res_id
+                 WHERE message.mail_activity_type_id IS NOT NULL
+                   AND message.date >= %(start)s
+                   AND message.date < %(day)s::date + 1
+                   AND (move.company_id = %(company)s
+                        OR (partner.id IS NOT NULL AND EXISTS (
+                            SELECT 1 FROM account_move invoice
+                             WHERE invoice.commercial_partner_id
+                                   = partner.commercial_partner_id
+                               AND invoice.company_id = %(company)s
+                               AND invoice.move_type IN ('out_invoice', 'out_refund')
+                               AND invoice.state = 'posted')))
+                 GROUP BY 1
+            """,
+        }
+        names = {
+            "reminders": (
+                "reminders_sent",
+                "emails_sent",
+                "reminders_opened",
+                "reminders_clicked",
+                "reminders_bounced",
+            ),
+            "promises": ("promises_judged", "promises_kept"),
+            "disputes": (
+                "disputes_opened",
+                "disputes_opened_amount",
+                "disputes_resolved",
+                "dispute_days",
+            ),
+            "tasks": ("tasks_done",),
+        }
+        by_partner = {}
+        for kind, query in queries.items():
+            self.env.cr.execute(query, params)
+            for partner_id, *values in self.env.cr.fetchall():
+                into = by_partner.setdefault(partner_id, {})
+                for name, value in zip(names[kind], values, strict=True):
+                    into[name] = float(value) if name.endswith("amount") else value
+        if not by_partner:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, (collector_id ->> %s)::int FROM res_partner"
+                " WHERE id = ANY(%s)",
+                str(company.id),
+                list(by_partner),
+            )
+        )
+        collectors = dict(self.env.cr.fetchall())
+        return {
+            (company.id, collectors.get(partner_id) or False, partner_id): values
+            for partner_id, values in by_partner.items()
+        }

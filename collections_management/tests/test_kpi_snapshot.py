@@ -6,8 +6,8 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..tools.dashboard_sources import dashboard_data, data_sources, read_source
 from .common import CollectionsCommon
-from .dashboards import dashboard_data, data_sources, read_source
 
 DAY = date(2026, 6, 30)  # the snapshot's day; its 90-day period starts on 2 April
 
@@ -62,14 +62,14 @@ class TestKpiSnapshot(CollectionsCommon):
         cls._invoice(400, "2026-06-15", "2026-07-15")
 
         # B1: before the period, 300 paid before it, 200 in it; 91 days overdue
-        b1 = cls._invoice(900, "2026-03-01", "2026-03-31", cls.b)
+        cls.b1 = b1 = cls._invoice(900, "2026-03-01", "2026-03-31", cls.b)
         cls._pay(b1, 300, "2026-03-20")
         cls._pay(b1, 200, "2026-05-10")
         # B2: in the period, paid late
         b2 = cls._invoice(500, "2026-04-20", "2026-05-20", cls.b)
         cls._pay(b2, 500, "2026-06-10")
         # B3: due on the snapshot's day: not overdue yet
-        cls._invoice(800, "2026-06-01", "2026-06-30", cls.b)
+        cls.b3 = cls._invoice(800, "2026-06-01", "2026-06-30", cls.b)
         # B4: paid after the snapshot's day: open on it, 16 days overdue
         b4 = cls._invoice(300, "2026-05-15", "2026-06-14", cls.b)
         cls._pay(b4, 300, "2026-07-05")
@@ -278,6 +278,160 @@ class TestKpiSnapshot(CollectionsCommon):
         # collectors do not see the schedules
         with self.assertRaises(AccessError):
             Schedule.with_user(self.alice).search([])
+
+    def _reminder(self, partner, channel, day, **values):
+        comm = self.env["collection.communication"].create(
+            {
+                "partner_id": partner.id,
+                "channel": channel,
+                "date": day,
+                "level_id": self.levels[0].id,
+            }
+        )
+        comm.write({"state": "sent", **values})
+        return comm
+
+    def _done_task(self, record, day):
+        with freeze_time(day):
+            record.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=self.env.uid
+            ).action_feedback("done")
+
+    def test_activity_per_collector_team_and_company(self):
+        """What the collectors did in the period (2 April - 30 June)."""
+        team = self.env["collection.team"].create(
+            {"name": "Équipe Nord", "member_ids": [Command.set(self.alice.ids)]}
+        )
+        opened = "2026-06-02 09:00:00"
+        # Alice's customer: two emails (one opened and clicked, one
+        # bounced) and an SMS in the period; an email before it
+        self._reminder(
+            self.a, "email", "2026-06-01", opened_date=opened, clicked_date=opened
+        )
+        self._reminder(self.a, "email", "2026-06-10", state="failed", is_bounced=True)
+        self._reminder(self.a, "sms", "2026-06-10")
+        self._reminder(self.a, "email", "2026-03-01", opened_date=opened)
+        # Bob's customer: one email, opened
+        self._reminder(self.b, "email", "2026-05-05", opened_date=opened)
+        # Bob's promises: one kept and one broken in the period, one broken
+        # before it
+        for state, judged in (
+            ("kept", "2026-06-20"),
+            ("broken", "2026-06-25"),
+            ("broken", "2026-03-15"),
+        ):
+            promise = self.env["collection.promise"].create(
+                {
+                    "partner_id": self.b.id,
+                    "move_ids": [Command.set(self.b3.ids)],
+                    "amount": 800,
+                    "promise_date": fields.Date.today() + timedelta(days=5),
+                }
+            )
+            promise.write({"state": state, "judged_date": judged})
+        # disputes: Alice's (A1, 1000) opened on 1 May and still open; Bob's
+        # on B1 opened on 10 April and settled 10 days later; another of
+        # Bob's settled in January
+        self.a1.collection_dispute_ids.write({"date": "2026-05-01"})
+        reason = self.env.ref("collections_management.dispute_reason_price")
+        for opened_on, settled_on in (
+            ("2026-04-10", "2026-04-20"),
+            ("2026-01-05", "2026-01-15"),
+        ):
+            dispute = self.env["collection.dispute"].create(
+                {
+                    "partner_id": self.b.id,
+                    "move_ids": [Command.set(self.b1.ids)],
+                    "amount": 100,
+                    "reason_id": reason.id,
+                }
+            )
+            dispute.write(
+                {"state": "rejected", "date": opened_on, "settled_date": settled_on}
+            )
+        # tasks done: one on Alice's customer, one on Bob's invoice, one
+        # after the snapshot's day
+        self._done_task(self.a, "2026-06-15 10:00:00")
+        self._done_task(self.b1, "2026-06-16 10:00:00")
+        self._done_task(self.b1, "2026-07-05 10:00:00")
+
+        snapshots = self.env["collection.kpi.snapshot"]._snapshot(self.company, DAY)
+        alice = self._figures(snapshots, "collector", self.alice)
+        self.assertFigures(
+            alice,
+            reminders_sent=3,  # the bounced email was sent
+            emails_sent=2,
+            reminders_opened=1,
+            reminders_clicked=1,
+            reminders_bounced=1,
+            open_rate=100.0,  # opened / (emails - bounced) = 1 / (2 - 1)
+            click_rate=100.0,
+            bounce_rate=50.0,  # 1 / 2
+            promises_judged=0,
+            disputes_opened=1,
+            disputes_opened_amount=1000,
+            disputes_resolved=0,
+            tasks_done=1,
+        )
+        self.assertFalse(alice.promise_kept_rate)  # none judged: no rate
+        self.assertFigures(
+            self._figures(snapshots, "collector", self.bob),
+            reminders_sent=1,
+            emails_sent=1,
+            reminders_opened=1,
+            open_rate=100.0,
+            click_rate=0.0,
+            bounce_rate=0.0,
+            promises_judged=2,  # the one of March is before the period
+            promises_kept=1,
+            promise_kept_rate=50.0,
+            disputes_opened=1,  # 10 April
+            disputes_opened_amount=100,
+            disputes_resolved=1,
+            dispute_cycle_days=10.0,  # 20 April - 10 April
+            tasks_done=1,  # the one of 5 July is after the day
+        )
+        # the company: both collectors
+        self.assertFigures(
+            self._figures(snapshots, "company"),
+            reminders_sent=4,
+            emails_sent=3,
+            reminders_opened=2,
+            reminders_clicked=1,
+            reminders_bounced=1,
+            open_rate=100.0,  # 2 / (3 - 1)
+            click_rate=50.0,  # 1 / 2
+            bounce_rate=33.33,  # 1 / 3
+            promises_judged=2,
+            promises_kept=1,
+            promise_kept_rate=50.0,
+            disputes_opened=2,
+            disputes_opened_amount=1100,
+            disputes_resolved=1,
+            dispute_cycle_days=10.0,
+            tasks_done=2,
+        )
+        # the team: Alice's portfolio and activity
+        team_row = snapshots.filtered(lambda s: s.team_id == team)
+        self.assertEqual(team_row.level, "team")
+        self.assertFigures(
+            team_row,
+            open_amount=1400,
+            overdue_amount=1000,
+            dso=126.0,  # 1400 / 1000 x 90, as Alice's
+            reminders_sent=3,
+            open_rate=100.0,
+            disputes_opened=1,
+            tasks_done=1,
+        )
+        # a customer's row: the customer's own
+        self.assertFigures(
+            snapshots.filtered(
+                lambda s: s.level == "customer" and s.partner_id == self.b
+            ),
+            promises_judged=2,
+            tasks_done=1,
+        )
 
     # ------------------------------------------------------------------
     # The latest day and the dashboards

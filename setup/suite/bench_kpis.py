@@ -38,7 +38,7 @@ HISTORY_WEEKS = 12
 
 def _open_dashboards(env, companies, collector):
     """Seconds each dashboard takes the server to load and fill."""
-    from odoo.addons.collections_management.tests.dashboards import (  # noqa: PLC0415
+    from odoo.addons.collections_management.tools.dashboard_sources import (  # noqa: PLC0415
         dashboard_data,
         data_sources,
         read_source,
@@ -47,7 +47,8 @@ def _open_dashboards(env, companies, collector):
     timings = {}
     for key, xml_id in DASHBOARDS.items():
         user = collector if key == "operational" else env.ref("base.user_admin")
-        user_env = env(user=user, context={"allowed_company_ids": companies.ids})
+        allowed = (user.company_ids & companies).ids
+        user_env = env(user=user, context={"allowed_company_ids": allowed})
         dashboard = user_env.ref(f"collections_management.{xml_id}")
         env.invalidate_all()
         started = time.monotonic()

@@ -1,6 +1,7 @@
 """Read the data sources of a spreadsheet dashboard as the browser asks
 for them, with the dashboard's default filter values: used by the tests
-and by ``setup/bench kpis``."""
+and by ``setup/bench kpis``. Plain Odoo code, kept out of
+``tests/`` so that the benchmark can import it outside a test run."""
 
 import json
 from datetime import timedelta
