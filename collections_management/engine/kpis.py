@@ -583,7 +583,14 @@ ACTIVITY_COUNTS = (
 )
 # summed too, but not counts: amounts and the days the resolved disputes
 # lasted (their mean is the cycle time)
-ACTIVITY_SUMS = ("disputes_opened_amount", "dispute_days")
+ACTIVITY_SUMS = (
+    "disputes_opened_amount",
+    "dispute_days",
+    # the cash forecast: open amounts expected in the next 30 days, and
+    # what was collected in the last 30 (see forecast_accuracy)
+    "expected_30",
+    "collected_30",
+)
 
 
 def roll_up(rows, levels=None):

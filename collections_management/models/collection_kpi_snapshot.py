@@ -48,7 +48,7 @@ RATIOS = (
 )
 COUNTS = ("open_count", "overdue_count", "paid_count", "paid_on_time_count")
 ACTIVITY_COUNTS = kpis.ACTIVITY_COUNTS
-ACTIVITY_AMOUNTS = ("disputes_opened_amount",)
+ACTIVITY_AMOUNTS = ("disputes_opened_amount", "expected_30", "collected_30")
 ACTIVITY_RATIOS = (
     "open_rate",
     "click_rate",
@@ -56,6 +56,7 @@ ACTIVITY_RATIOS = (
     "promise_kept_rate",
     "dispute_cycle_days",
 )
+FORECAST_DAYS = 30
 SNAPSHOT_COLUMNS = (
     "date",
     "company_id",
@@ -70,6 +71,7 @@ SNAPSHOT_COLUMNS = (
     *ACTIVITY_COUNTS,
     *ACTIVITY_AMOUNTS,
     *ACTIVITY_RATIOS,
+    "forecast_accuracy",
     "create_uid",
     "create_date",
     "write_uid",
@@ -251,6 +253,24 @@ class CollectionKpiSnapshot(models.Model):
         help="Days from opening to settlement of the disputes settled in the "
         "period, on average.",
     )
+    expected_30 = fields.Monetary(
+        string="Expected in 30 Days",
+        help="Open on the day and expected to be paid in the next 30 days, by "
+        "each invoice's expected payment date.",
+    )
+    collected_30 = fields.Monetary(
+        string="Collected in 30 Days",
+        help="Paid on the invoices in the 30 days up to the day (write-offs left out).",
+    )
+    forecast_accuracy = fields.Float(
+        string="Forecast Accuracy (%)",
+        digits=(16, 2),
+        aggregator="avg",
+        help="How close the figures of 30 days before came: (1 - |expected "
+        "in 30 days then - collected in 30 days now| / collected) x 100. "
+        "Empty when nothing was collected or there are no figures 30 days "
+        "before.",
+    )
     tasks_done = fields.Integer(
         help="Activities marked done in the period on the customers and their invoices."
     )
@@ -274,7 +294,7 @@ class CollectionKpiSnapshot(models.Model):
     def _snapshot(self, company, day):
         """Store the figures of ``company`` on ``day`` (replacing any) and
         return them."""
-        items = self._snapshot_items(company, day)
+        items, cash = self._snapshot_items(company, day)
         accumulator = kpis.Accumulator(
             day, period_days=PERIOD_DAYS, countback_months=COUNTBACK_MONTHS
         )
@@ -284,7 +304,10 @@ class CollectionKpiSnapshot(models.Model):
             (KEY_LEVELS[len(keys)], None, *keys[1:]): numbers
             for keys, numbers in accumulator.figures().items()
         }
-        activity = kpis.roll_up(self._snapshot_activity(company, day))
+        by_customer = self._snapshot_activity(company, day)
+        for keys, values in cash.items():
+            by_customer.setdefault(keys, {}).update(values)
+        activity = kpis.roll_up(by_customer)
         # a customer with activity but no invoice to count still has its row
         for keys in activity:
             figures.setdefault((KEY_LEVELS[len(keys)], None, *keys[1:]), {})
@@ -311,6 +334,20 @@ class CollectionKpiSnapshot(models.Model):
         for team in teams:
             figures[("team", team.id)] = team_figures.get((team.id,), {})
             activity[("team", team.id)] = team_activity.get((team.id,), {})
+        # what the figures of 30 days before expected, to compare with what
+        # came in since
+        self.env.cr.execute(
+            SQL(
+                "SELECT level, team_id, user_id, partner_id, expected_30"
+                " FROM collection_kpi_snapshot WHERE company_id = %s AND date = %s",
+                company.id,
+                day - timedelta(days=FORECAST_DAYS),
+            )
+        )
+        expected_before = {
+            (level, team_id, user_id, partner_id): expected or 0.0
+            for level, team_id, user_id, partner_id, expected in self.env.cr.fetchall()
+        }
         digits = company.currency_id.decimal_places
         now = fields.Datetime.now()
         rows = []
@@ -326,6 +363,12 @@ class CollectionKpiSnapshot(models.Model):
                 partner_id = key[3] if len(key) > 3 else None
                 done = activity.get((company.id, *key[2:]), {})
             rates = kpis.activity_figures(done)
+            before = expected_before.get((level, team_id, user_id, partner_id))
+            accuracy = (
+                None
+                if before is None
+                else kpis.forecast_accuracy(before, done.get("collected_30", 0.0))
+            )
             rows.append(
                 (
                     day,
@@ -343,6 +386,7 @@ class CollectionKpiSnapshot(models.Model):
                     *(done.get(name, 0) for name in ACTIVITY_COUNTS),
                     *(round(done.get(name, 0.0), digits) for name in ACTIVITY_AMOUNTS),
                     *(rates[name] for name in ACTIVITY_RATIOS),
+                    accuracy,
                     self.env.uid,
                     now,
                     self.env.uid,
@@ -398,7 +442,9 @@ class CollectionKpiSnapshot(models.Model):
         ``company`` that count on ``day``: open then or at the start of the
         period, or dated in the countback horizon. Amounts in the company's
         currency, residuals as of ``day`` (payments dated later do not
-        count)."""
+        count). Also ``{keys: {"expected_30", "collected_30"}}``: the
+        invoices' open amounts expected in the next 30 days and what they
+        were paid in the last 30."""
         start = day - timedelta(days=PERIOD_DAYS - 1)
         months_back = day.year * 12 + day.month - 1 - (COUNTBACK_MONTHS - 1)
         horizon = date(months_back // 12, months_back % 12 + 1, 1)
@@ -432,7 +478,10 @@ class CollectionKpiSnapshot(models.Model):
                        SUM(amount) FILTER (
                            WHERE write_off AND max_date >= %(start)s
                        ) AS written_off,
-                       MAX(max_date) AS last_date
+                       MAX(max_date) AS last_date,
+                       SUM(amount) FILTER (
+                           WHERE write_off IS NOT TRUE AND max_date > %(forecast_start)s
+                       ) AS last_30
                   FROM settled
                  GROUP BY move_id
             )
@@ -446,6 +495,8 @@ class CollectionKpiSnapshot(models.Model):
                    COALESCE(paid.before_start, 0),
                    COALESCE(paid.written_off, 0),
                    paid.last_date,
+                   move.collection_expected_date,
+                   COALESCE(paid.last_30, 0),
                    EXISTS (
                        SELECT 1
                          FROM account_move_collection_dispute_rel rel
@@ -473,6 +524,7 @@ class CollectionKpiSnapshot(models.Model):
             day=day,
             start=start,
             horizon=horizon,
+            forecast_start=day - timedelta(days=FORECAST_DAYS),
         )
         self.env.flush_all()
         # PostgreSQL's JIT compiles this query for 2.5 s of its 3 s at
@@ -481,6 +533,8 @@ class CollectionKpiSnapshot(models.Model):
         self.env.cr.execute(SQL("SET LOCAL jit = off"))
         self.env.cr.execute(query)
         rows = []
+        cash = {}
+        forecast_end = day + timedelta(days=FORECAST_DAYS)
         for (
             move_id,
             partner_id,
@@ -492,6 +546,8 @@ class CollectionKpiSnapshot(models.Model):
             paid_before_start,
             written_off,
             last_date,
+            expected_date,
+            paid_30,
             disputed,
         ) in self.env.cr.fetchall():
             sign = 1.0 if amount >= 0 else -1.0
@@ -513,8 +569,14 @@ class CollectionKpiSnapshot(models.Model):
                     else None
                 ),
             )
-            rows.append(((company.id, collector_id or False, partner_id), item))
-        return rows
+            keys = (company.id, collector_id or False, partner_id)
+            rows.append((keys, item))
+            if amount > 0:  # invoices: what was expected and collected
+                into = cash.setdefault(keys, {"expected_30": 0.0, "collected_30": 0.0})
+                into["collected_30"] += paid_30
+                if expected_date and day < expected_date <= forecast_end:
+                    into["expected_30"] += residual
+        return rows, cash
 
     @api.model
     def _snapshot_activity(self, company, day):

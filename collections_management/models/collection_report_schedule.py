@@ -8,7 +8,24 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import format_amount, format_date
 
-from .collection_kpi_snapshot import AMOUNTS, RATIOS
+from .collection_kpi_snapshot import (
+    ACTIVITY_AMOUNTS,
+    ACTIVITY_COUNTS,
+    ACTIVITY_RATIOS,
+    AMOUNTS,
+    RATIOS,
+)
+
+# the spreadsheet's columns, after the name
+COLUMNS = (
+    *AMOUNTS,
+    *RATIOS,
+    *ACTIVITY_COUNTS,
+    *ACTIVITY_AMOUNTS,
+    *ACTIVITY_RATIOS,
+    "forecast_accuracy",
+)
+MONEY = (*AMOUNTS, *ACTIVITY_AMOUNTS)
 
 # The figures of the email's table, in order.
 KEY_FIGURES = (
@@ -21,6 +38,9 @@ KEY_FIGURES = (
     "cei",
     "on_time_share",
     "collected",
+    "promise_kept_rate",
+    "open_rate",
+    "forecast_accuracy",
 )
 TOP_CUSTOMERS = 50
 
@@ -119,10 +139,7 @@ class CollectionReportSchedule(models.Model):
 
     def _labels(self):
         fields_ = self.env["collection.kpi.snapshot"]._fields
-        return {
-            name: fields_[name]._description_string(self.env)
-            for name in (*AMOUNTS, *RATIOS)
-        }
+        return {name: fields_[name]._description_string(self.env) for name in COLUMNS}
 
     def _body(self, company_row, day):
         labels = self._labels()
@@ -130,7 +147,7 @@ class CollectionReportSchedule(models.Model):
         cells = Markup("")
         for name in KEY_FIGURES:
             value = company_row[name] if company_row else False
-            if name in AMOUNTS:
+            if name in MONEY:
                 shown = format_amount(self.env, value or 0.0, currency)
             else:
                 shown = "-" if value is False or value is None else f"{value:.1f}"
@@ -140,31 +157,38 @@ class CollectionReportSchedule(models.Model):
                 labels[name],
                 shown,
             )
-        return Markup("<p>%s</p><table>%s</table><p>%s</p>") % (
+        return Markup("<p>%s</p><table>%s</table>%s<p>%s</p>") % (
             self.env._(
                 "The receivables figures of %(company)s on %(date)s:",
                 company=self.company_id.name,
                 date=format_date(self.env, day),
             ),
             cells,
+            self._body_more(day),
             self.env._("Every figure, per collector and customer, is attached."),
         )
+
+    def _body_more(self, day):
+        """More of the email, after the key figures: for other add-ons."""
+        return Markup("")
 
     def _xlsx(self, rows):
         """The workbook: one sheet per level; the customers with the most
         overdue first."""
         labels = self._labels()
-        columns = [*AMOUNTS, *RATIOS]
+        columns = COLUMNS
         buffer = io.BytesIO()
         book = xlsxwriter.Workbook(buffer, {"in_memory": True})
         bold = book.add_format({"bold": True})
         money = book.add_format({"num_format": "#,##0.00"})
         ratio = book.add_format({"num_format": "0.00"})
-        sheets = (
+        sheets = [
             ("company", self.env._("Company"), None),
             ("collector", self.env._("Collectors"), None),
             ("customer", self.env._("Customers"), TOP_CUSTOMERS),
-        )
+        ]
+        if any(row.level == "team" for row in rows):
+            sheets.insert(1, ("team", self.env._("Teams"), None))
         for level, title, limit in sheets:
             sheet = book.add_worksheet(title[:31])
             head = [self.env._("Name"), *(labels[name] for name in columns)]
@@ -177,17 +201,22 @@ class CollectionReportSchedule(models.Model):
             for index, row in enumerate(level_rows, start=1):
                 name = {
                     "company": row.company_id.name,
+                    "team": row.team_id.name,
                     "collector": row.user_id.name or self.env._("No collector"),
                     "customer": row.partner_id.display_name,
                 }[level]
                 sheet.write(index, 0, name)
                 for col, field in enumerate(columns, start=1):
                     value = row[field]
-                    if field in AMOUNTS:
+                    if field in MONEY:
                         sheet.write_number(index, col, value or 0.0, money)
                     elif value is not False and value is not None:
                         sheet.write_number(index, col, value, ratio)
             sheet.set_column(0, 0, 30)
             sheet.set_column(1, len(columns), 14)
+        self._xlsx_more(book, rows, {"bold": bold, "money": money, "ratio": ratio})
         book.close()
         return buffer.getvalue()
+
+    def _xlsx_more(self, book, rows, formats):
+        """More sheets in the workbook: for other add-ons."""

@@ -59,19 +59,19 @@ class TestKpiSnapshot(CollectionsCommon):
         a2 = cls._invoice(600, "2026-05-01", "2026-05-31")
         cls._pay(a2, 600, "2026-05-20")
         # A3: in the period, not yet due
-        cls._invoice(400, "2026-06-15", "2026-07-15")
+        cls.a3 = cls._invoice(400, "2026-06-15", "2026-07-15")
 
         # B1: before the period, 300 paid before it, 200 in it; 91 days overdue
         cls.b1 = b1 = cls._invoice(900, "2026-03-01", "2026-03-31", cls.b)
         cls._pay(b1, 300, "2026-03-20")
         cls._pay(b1, 200, "2026-05-10")
         # B2: in the period, paid late
-        b2 = cls._invoice(500, "2026-04-20", "2026-05-20", cls.b)
+        cls.b2 = b2 = cls._invoice(500, "2026-04-20", "2026-05-20", cls.b)
         cls._pay(b2, 500, "2026-06-10")
         # B3: due on the snapshot's day: not overdue yet
         cls.b3 = cls._invoice(800, "2026-06-01", "2026-06-30", cls.b)
         # B4: paid after the snapshot's day: open on it, 16 days overdue
-        b4 = cls._invoice(300, "2026-05-15", "2026-06-14", cls.b)
+        cls.b4 = b4 = cls._invoice(300, "2026-05-15", "2026-06-14", cls.b)
         cls._pay(b4, 300, "2026-07-05")
         # B5: written off in the period
         b5 = cls._invoice(200, "2026-04-10", "2026-05-10", cls.b)
@@ -432,6 +432,50 @@ class TestKpiSnapshot(CollectionsCommon):
             promises_judged=2,
             tasks_done=1,
         )
+
+    def test_cash_forecast_and_its_accuracy(self):
+        """Expected in the next 30 days on 31 May, against what came in by
+        30 June."""
+        for invoice, expected in (
+            (self.a1, "2026-07-15"),
+            (self.a3, "2026-07-20"),
+            (self.b1, "2026-08-01"),
+            (self.b2, "2026-06-05"),
+            (self.b4, "2026-06-20"),
+        ):
+            invoice.collection_expected_date = expected
+        Snapshot = self.env["collection.kpi.snapshot"]
+        before = Snapshot._snapshot(self.company, date(2026, 5, 31))
+        # 31 May: B2 (500, open then) and B4 (300) expected by 30 June;
+        # A1, A3 (not yet invoiced) and B1 later
+        self.assertFigures(self._figures(before, "company"), expected_30=800)
+        self.assertFigures(
+            self._figures(before, "collector", self.bob), expected_30=800
+        )
+        self.assertFigures(
+            self._figures(before, "collector", self.alice), expected_30=0
+        )
+        self.assertFalse(self._figures(before, "company").forecast_accuracy)
+
+        after = Snapshot._snapshot(self.company, DAY)
+        # collected from 1 to 30 June: B2's 500 on 10 June; B4 is paid on
+        # 5 July, after the day; B5's write-off is not collected
+        company = self._figures(after, "company")
+        self.assertFigures(
+            company,
+            collected_30=500,
+            forecast_accuracy=40.0,  # (1 - |800 - 500| / 500) x 100
+            expected_30=1400,  # A1 (15 July) and A3 (20 July)
+        )
+        self.assertFigures(
+            self._figures(after, "collector", self.bob),
+            collected_30=500,
+            forecast_accuracy=40.0,
+            expected_30=0,  # B4 was expected on 20 June: not in the window
+        )
+        alice = self._figures(after, "collector", self.alice)
+        self.assertFigures(alice, collected_30=0, expected_30=1400)
+        self.assertFalse(alice.forecast_accuracy)  # nothing collected: no ratio
 
     # ------------------------------------------------------------------
     # The latest day and the dashboards

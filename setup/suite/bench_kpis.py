@@ -48,7 +48,8 @@ def _open_dashboards(env, companies, collector):
     for key, xml_id in DASHBOARDS.items():
         user = collector if key == "operational" else env.ref("base.user_admin")
         allowed = (user.company_ids & companies).ids
-        user_env = env(user=user, context={"allowed_company_ids": allowed})
+        context = {"allowed_company_ids": allowed, "lang": user.lang or "en_US"}
+        user_env = env(user=user, context=context)
         dashboard = user_env.ref(f"collections_management.{xml_id}")
         env.invalidate_all()
         started = time.monotonic()
