@@ -19,6 +19,7 @@
         "views/credit_release_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/collection_report_schedule_views.xml",
         "views/menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -6,3 +6,4 @@ from . import credit_release
 from . import sale_order
 from . import payment_transaction
 from . import collection_worklist
+from . import collection_report_schedule

@@ -3,3 +3,4 @@ from . import test_credit_hold
 from . import test_credit_bureau
 from . import test_portal_order
 from . import test_worklist
+from . import test_hold_report
