@@ -215,6 +215,11 @@ def _currencies(env, companies, plan):
 
 def _users(env, companies):
     users = {}
+    # the users' languages must be active: a database initialised with
+    # --load-language=fr_FR leaves en_US inactive, and a user whose language
+    # is inactive cannot open a spreadsheet dashboard (no date format)
+    for code in {spec["lang"] for spec in USERS.values()}:
+        env["res.lang"]._activate_lang(code)
     admin = env.ref("base.user_admin")
     admin.write({"company_ids": [(4, c.id) for c in companies.values()]})
     for login, spec in USERS.items():
