@@ -1,10 +1,14 @@
+import json
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..tools.dashboard_sources import dashboard_data, data_sources, read_source
 from .common import CollectionsCommon
@@ -476,6 +480,55 @@ class TestKpiSnapshot(CollectionsCommon):
         alice = self._figures(after, "collector", self.alice)
         self.assertFigures(alice, collected_30=0, expected_30=1400)
         self.assertFalse(alice.forecast_accuracy)  # nothing collected: no ratio
+
+    def test_aged_balance_drills_down_to_its_invoices(self):
+        """Each bucket of the dashboards' aged balance opens the invoices it
+        sums: the invoices' age filter, on the day."""
+        day = date(2026, 7, 10)  # every payment of the book is made by then
+        with freeze_time(day):
+            snapshots = self.env["collection.kpi.snapshot"]._snapshot(self.company, day)
+            company = self._figures(snapshots, "company")
+            self.assertFigures(
+                company,
+                aged_current=400,  # A3, due 15 July
+                aged_1_30=800,  # B3, due 30 June
+                aged_31_60=0,
+                aged_61_90=0,
+                aged_over_90=1400,  # A1 (1000) and B1 (400)
+            )
+            arch = self.env["account.move"].get_views([(False, "search")])["views"][
+                "search"
+            ]["arch"]
+            filters = {
+                node.get("name"): node.get("domain")
+                for node in etree.fromstring(arch).iter("filter")
+            }
+            data = dashboard_data(
+                self.env.ref("collections_management.spreadsheet_dashboard_management")
+            )
+            links = [
+                json.loads(cell["content"].split("odoo://view/", 1)[1][:-1])
+                for sheet in data["sheets"]
+                for cell in sheet["cells"].values()
+                if "search_default_collection_age_" in cell["content"]
+            ]
+            self.assertEqual(len(links), 5)
+            for link in links:
+                action = link["action"]
+                [name] = [
+                    key.removeprefix("search_default_") for key in action["context"]
+                ]
+                domain = action["domain"] + safe_eval(
+                    filters[name],
+                    {"context_today": lambda: day, "relativedelta": relativedelta},
+                )
+                invoices = self.env["account.move"].search(
+                    [*domain, ("company_id", "=", self.company.id)]
+                )
+                bucket = "aged_" + name.removeprefix("collection_age_")
+                self.assertAlmostEqual(
+                    sum(invoices.mapped("amount_residual")), company[bucket], msg=name
+                )
 
     # ------------------------------------------------------------------
     # The latest day and the dashboards
