@@ -48,12 +48,8 @@ class CollectionReportSchedule(models.Model):
         by_customer = {
             row.partner_id.id: row for row in rows if row.level == "customer"
         }
-        Snapshot = self.env["collection.kpi.snapshot"]
         behaviour = ("overdue_amount", "add", "promise_kept_rate", "open_rate")
-        labels = {
-            name: Snapshot._fields[name]._description_string(self.env)
-            for name in behaviour
-        }
+        labels = self._labels()
         head = [
             self.env._("Customer"),
             self.env._("Why"),
