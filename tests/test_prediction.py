@@ -384,6 +384,27 @@ def test_predict_late_never_increases_with_the_days(small, tiny):
     assert all(a >= b for a, b in zip(baseline, baseline[1:], strict=False))
 
 
+def test_probabilities_after_are_predict_late_at_once(small, tiny):
+    invoices, history, model = small
+    sample = invoices[::97]
+    today = START + timedelta(days=700)
+    days = [[-3, 0, 7, 21, 35] for _inv in sample]
+    many = model.probabilities_after(sample, history, days, today)
+    assert many.shape == (len(sample), 5)
+    for inv, row, chances in zip(sample, days, many, strict=True):
+        single = [model.predict_late(inv, history, d, today=today) for d in row]
+        assert chances.tolist() == pytest.approx(single, abs=1e-9)
+    # One day count per invoice, without today.
+    flat = model.probabilities_after(sample, history, [10] * len(sample))
+    assert flat.tolist() == pytest.approx(
+        [model.predict_late(inv, history, 10) for inv in sample], abs=1e-9
+    )
+    # The customer median: before 1 June, A paid 5, -1 and 20 days late.
+    baseline = MedianBaseline().probabilities_after([JUNE], tiny, [[0, 5, 40]])
+    assert baseline[0].tolist() == pytest.approx([2 / 3, 1 / 3, 0.0])
+    assert model.probabilities_after([], history, np.zeros((0, 3))).shape == (0, 3)
+
+
 def test_expected_date_and_predictions_agree(small):
     invoices, history, model = small
     for inv in invoices[::211]:
@@ -394,21 +415,6 @@ def test_expected_date_and_predictions_agree(small):
             assert expected == inv.due_date + timedelta(days=int(np.floor(days + 0.5)))
         many = model.predict_many([inv], history)
         assert many["low"][0] <= days <= many["high"][0]
-
-
-@pytest.mark.parametrize(
-    "probability, threshold, skipped",
-    [
-        (0.9, 0.8, True),
-        (0.8, 0.8, True),
-        (0.5, 0.8, False),
-        (0.99, None, False),
-        (0.99, 0, False),
-        (0.0, 0.0, False),
-    ],
-)
-def test_skip_level(probability, threshold, skipped):
-    assert prediction.skip_level(probability, threshold) is skipped
 
 
 def test_forecast_on_the_baseline(tiny):
@@ -464,6 +470,18 @@ def test_forecast_with_the_model_adds_up(small):
     ]
     assert overdue
     assert weeks[0]["expected"] >= sum(inv.amount for inv in overdue) - 1e-6
+    # What is spread can be the amount left to pay, in the invoice's currency.
+    halves = prediction.forecast(
+        open_invoices,
+        model,
+        history,
+        today,
+        amounts=[inv.amount / 2 for inv in open_invoices],
+    )
+    assert [w["expected"] for w in halves] == pytest.approx(
+        [w["expected"] / 2 for w in weeks]
+    )
+    assert halves.total == pytest.approx(total / 2)
     empty = prediction.forecast([], model, history, today, weeks=4)
     assert [w["expected"] for w in empty] == [0.0] * 4 and empty.beyond == 0.0
 

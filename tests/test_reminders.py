@@ -6,7 +6,9 @@ from collections_management.engine.reminders import (
     SKIP_NOT_POSITIVE,
     Credit,
     DueLine,
+    LevelSkip,
     plan_reminders,
+    skip_unneeded_levels,
 )
 
 LEVELS = [
@@ -135,3 +137,57 @@ def test_several_partners_sorted():
     lines = [line(1, 300, date(2026, 2, 1), 10.0), line(2, 200, date(2026, 2, 1), 10.0)]
     reminders, _ = plan_reminders(lines, [], LEVELS, TODAY)
     assert [r.partner for r in reminders] == [200, 300]
+
+
+def test_no_action_needed_skips_a_level_of_a_line_likely_paid_before_the_next():
+    likely = line(1, 100, date(2026, 3, 2), 500.0)  # 8 days late: level 11 due
+    unlikely = line(2, 100, date(2026, 3, 1), 300.0)  # 9 days late
+    courtesy = line(3, 200, date(2026, 3, 12), 80.0)  # due in 2 days: level 10
+    last = line(4, 300, date(2026, 1, 1), 90.0, last_level=12)  # level 13: last
+    forced = line(5, 400, date(2026, 3, 2), 70.0)
+    asked = []
+
+    def paid_before(candidates):
+        asked.extend((candidate.key, days) for candidate, days in candidates)
+        return [{1: 0.92, 2: 0.4, 3: 0.99, 5: 0.99}[c.key] for c, _d in candidates]
+
+    lines = [likely, unlikely, courtesy, last, forced]
+    kept, skips = skip_unneeded_levels(
+        lines, LEVELS, TODAY, 0.9, paid_before, force={5}
+    )
+    # Asked with the days of the next level; never for the last level.
+    assert asked == [(1, 21), (2, 21), (3, 7)]
+    assert skips == [
+        LevelSkip(key=1, partner=100, level=11, next_level=12, probability=0.92),
+        LevelSkip(key=3, partner=200, level=10, next_level=11, probability=0.99),
+    ]
+    assert kept[0].last_level == 11 and kept[0].last_date is None
+    assert kept[1:] == [unlikely, kept[2], last, forced]
+    assert kept[2].last_level == 10
+    reminders, _ = plan_reminders(kept, [], LEVELS, TODAY, force={5})
+    # Partner 100 is reminded of line 2 only at level 11; 200 gets nothing;
+    # the last level and the forced line go out.
+    assert [(r.partner, r.level, r.triggered) for r in reminders] == [
+        (100, 11, {2: 11}),
+        (300, 13, {4: 13}),
+        (400, 11, {5: 11}),
+    ]
+    # On the next level's day, the skipped line climbs to it.
+    later = TODAY.replace(day=23)
+    [reminder], _ = plan_reminders([kept[0]], [], LEVELS, later)
+    assert reminder.triggered == {1: 12}
+
+
+def test_no_action_needed_is_off_by_default_and_on_unknown_chances():
+    lines = [line(1, 100, date(2026, 3, 2), 500.0)]
+
+    def never_called(candidates):
+        raise AssertionError("the rule is off")
+
+    assert skip_unneeded_levels(lines, LEVELS, TODAY, 0, never_called) == (lines, [])
+    assert skip_unneeded_levels(lines, LEVELS, TODAY, None, never_called) == (
+        lines,
+        [],
+    )
+    unknown = skip_unneeded_levels(lines, LEVELS, TODAY, 0.5, lambda c: [None])
+    assert unknown == (lines, [])

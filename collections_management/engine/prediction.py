@@ -390,13 +390,6 @@ def median_baseline(invoice, history):
     return float(stats["median_delay"][0])
 
 
-def skip_level(probability_paid_before_next_level, threshold):
-    """True when the reminder of a level is not needed: the customer will
-    pay before the next level with at least ``threshold`` probability.
-    A ``threshold`` of None or 0 turns the rule off."""
-    return bool(threshold) and probability_paid_before_next_level >= threshold
-
-
 def _round_days(days):
     return np.floor(np.asarray(days, dtype=float) + 0.5).astype(np.int64)
 
@@ -438,6 +431,21 @@ class _Predictor:
         if reached <= 1e-9:  # beyond what was ever seen: fade out slowly
             return math.exp(-(days_after_due - elapsed) / 30.0)
         return min(1.0, survival(days_after_due) / reached)
+
+    def probabilities_after(self, invoices, history, days_after_due, today=None):
+        """:meth:`predict_late` of many invoices at once: an array shaped as
+        ``days_after_due`` (one row per invoice, one column per day count
+        when it is two-dimensional)."""
+        days = np.asarray(days_after_due, dtype=float)
+        flat = days.reshape(len(invoices), -1)
+        out = np.array(
+            [
+                [self.predict_late(inv, history, float(d), today) for d in row]
+                for inv, row in zip(invoices, flat, strict=True)
+            ],
+            dtype=float,
+        )
+        return out.reshape(days.shape)
 
 
 class MedianBaseline(_Predictor):
@@ -653,6 +661,34 @@ class Model(_Predictor):
             "p_late": p_late,
         }
 
+    def probabilities_after(self, invoices, history, days_after_due, today=None):
+        invoices = list(invoices)
+        days = np.asarray(days_after_due, dtype=float)
+        if not invoices:
+            return np.zeros(days.shape)
+        d = days.reshape(len(invoices), -1)
+        X = history.matrix(invoices, self.company_currency)
+        _days, spread, p_late = self._parts(X)
+        shift = np.interp(1.0 - p_late, self.z_levels, self.z_quantiles)[:, None]
+        spread = spread[:, None]
+
+        def survival(after):
+            z = after / spread + shift
+            return 1.0 - np.interp(z, self.z_quantiles, self.z_levels)
+
+        if today is None:
+            return survival(d).reshape(days.shape)
+        due = _ordinals([inv.due_date for inv in invoices])
+        elapsed = (today.toordinal() - due).astype(float)[:, None]
+        reached = survival(np.broadcast_to(elapsed, d.shape))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            conditional = np.where(
+                reached > 1e-9,
+                np.minimum(1.0, survival(d) / np.maximum(reached, 1e-12)),
+                np.exp(-(d - elapsed) / 30.0),  # beyond what was ever seen
+            )
+        return np.where(d <= elapsed, 1.0, conditional).reshape(days.shape)
+
     def _survival(self, invoice, history):
         # The residual shape scaled to this invoice, placed so that its
         # chance of paying after the due date is the classifier's.
@@ -819,7 +855,13 @@ class Forecast(list):
 
 
 def forecast(
-    open_invoices, model_or_none, history, today, weeks=13, company_currency=None
+    open_invoices,
+    model_or_none,
+    history,
+    today,
+    weeks=13,
+    company_currency=None,
+    amounts=None,
 ):
     """Expected cash-in of the open invoices over ``weeks`` weeks, the
     first the one of ``today`` (weeks start on Monday).
@@ -831,8 +873,17 @@ def forecast(
     quantile) and the late ones (90 %). Rows: ``week_start``, ``currency``
     (``company_currency``, else the model's), ``expected``, ``low``,
     ``high``; amounts after the last week are in the result's ``beyond``.
+    ``amounts``, one per invoice, are what is spread (default: each
+    invoice's amount), for example what is left to pay in its currency.
     """
-    invoices = [inv for inv in open_invoices if inv.paid_date is None]
+    if amounts is None:
+        amounts = [inv.amount for inv in open_invoices]
+    kept = [
+        (inv, amount)
+        for inv, amount in zip(open_invoices, amounts, strict=True)
+        if inv.paid_date is None
+    ]
+    invoices = [inv for inv, _amount in kept]
     currency = company_currency or getattr(model_or_none, "company_currency", "") or ""
     first = today - timedelta(days=today.weekday())
     result = Forecast(
@@ -840,7 +891,7 @@ def forecast(
         for w in range(weeks)
     )
     result.currency = currency
-    amounts = np.array([inv.amount for inv in invoices], float)
+    amounts = np.array([amount for _inv, amount in kept], float)
     result.total = float(amounts.sum())
     scenarios = {}
     if invoices:
@@ -882,6 +933,16 @@ _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
 
 
+class HistoryError(ValueError):
+    """A history file that cannot be read. ``str()`` is the English
+    message; ``code`` and ``params`` let a caller say it in the user's
+    language (the message is ``TEMPLATE % params``)."""
+
+    def __init__(self, code, template, **params):
+        super().__init__(template % params)
+        self.code, self.template, self.params = code, template, params
+
+
 def _parse_date(text, column, line):
     text = text.strip()
     iso, us = _ISO.match(text), _US.match(text)
@@ -890,15 +951,18 @@ def _parse_date(text, column, line):
         parts = (int(iso[1]), int(iso[2]), int(iso[3]))
     elif us:
         parts = (int(us[3]), int(us[1]), int(us[2]))
-    why = ""
     if parts:
         try:
             return date(*parts)
-        except ValueError as error:  # 2/30/2026, 31/01/2026
-            why = f" ({error})"
-    raise ValueError(
-        f"Line {line}: {column} {text!r} is not a date{why}; write it YYYY-MM-DD "
-        "or M/D/YYYY."
+        except ValueError:
+            parts = None  # 2/30/2026, 31/01/2026: no such day
+    raise HistoryError(
+        "date",
+        "Line %(line)s: %(column)s %(value)r is not a date; write it YYYY-MM-DD "
+        "or M/D/YYYY.",
+        line=line,
+        column=column,
+        value=text,
     )
 
 
@@ -908,28 +972,43 @@ def _parse_row(values, line, company_currency):
 
     for name in ("invoice_number", "customer"):
         if not cell(name):
-            raise ValueError(f"Line {line}: {name} is empty; fill it in.")
+            raise HistoryError(
+                "empty_cell",
+                "Line %(line)s: %(column)s is empty; fill it in.",
+                line=line,
+                column=name,
+            )
     try:
         amount = float(cell("amount").replace(" ", ""))
     except ValueError:
         amount = math.nan
     if not math.isfinite(amount) or amount < 0:
-        raise ValueError(
-            f"Line {line}: amount {cell('amount')!r} is not a positive number; "
-            "write it like 1234.56."
+        raise HistoryError(
+            "amount",
+            "Line %(line)s: amount %(value)r is not a positive number; write it "
+            "like 1234.56.",
+            line=line,
+            value=cell("amount"),
         )
     disputed = cell("disputed").lower()
     if disputed not in _YES | _NO:
-        raise ValueError(
-            f"Line {line}: disputed {cell('disputed')!r} is not yes or no; write "
-            "yes, no, true, false, 1 or 0."
+        raise HistoryError(
+            "disputed",
+            "Line %(line)s: disputed %(value)r is not yes or no; write yes, no, "
+            "true, false, 1 or 0.",
+            line=line,
+            value=cell("disputed"),
         )
     invoice_date = _parse_date(cell("invoice_date"), "invoice_date", line)
     due_date = _parse_date(cell("due_date"), "due_date", line)
     if due_date < invoice_date:
-        raise ValueError(
-            f"Line {line}: due_date {due_date} is before invoice_date "
-            f"{invoice_date}; check the order of the columns."
+        raise HistoryError(
+            "date_order",
+            "Line %(line)s: due_date %(due)s is before invoice_date %(issued)s; "
+            "check the order of the columns.",
+            line=line,
+            due=due_date.isoformat(),
+            issued=invoice_date.isoformat(),
         )
     paid = cell("paid_date")
     return Invoice(
@@ -950,23 +1029,31 @@ def read_history_csv(file_obj, company_currency):
     paid_date,disputed``: dates YYYY-MM-DD or M/D/YYYY, an empty currency
     for the company's, an empty paid_date for an open invoice, disputed
     yes/no (true/false, 1/0, empty: no). Other columns are ignored.
-    Raises ValueError naming the line of the first bad row."""
+    Raises :class:`HistoryError` naming the line of the first bad row."""
     text = file_obj.read()
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ValueError(f"The file is not UTF-8 text: {error}") from None
+            raise HistoryError(
+                "encoding",
+                "The file is not UTF-8 text (byte %(position)s); save it as CSV UTF-8.",
+                position=error.start + 1,
+            ) from None
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)
     if header is None:
-        raise ValueError("The file is empty; it needs a header line and invoices.")
+        raise HistoryError(
+            "empty", "The file is empty; it needs a header line and invoices."
+        )
     header = [name.strip().lower() for name in header]
     missing = [name for name in CSV_COLUMNS if name not in header]
     if missing:
-        raise ValueError(
-            f"Line 1: the header lacks {', '.join(missing)}; it must name "
-            f"{','.join(CSV_COLUMNS)}."
+        raise HistoryError(
+            "header",
+            "Line 1: the header lacks %(missing)s; it must name %(columns)s.",
+            missing=", ".join(missing),
+            columns=",".join(CSV_COLUMNS),
         )
     invoices, seen = [], {}
     for row in reader:
@@ -974,17 +1061,25 @@ def read_history_csv(file_obj, company_currency):
         if not any(value.strip() for value in row):
             continue
         if len(row) < len(header):
-            raise ValueError(
-                f"Line {line}: {len(row)} values where the header names "
-                f"{len(header)}; check the separators (commas) and quotes."
+            raise HistoryError(
+                "row_length",
+                "Line %(line)s: %(count)s values where the header names "
+                "%(expected)s; check the separators (commas) and quotes.",
+                line=line,
+                count=len(row),
+                expected=len(header),
             )
         invoice = _parse_row(
             dict(zip(header, row, strict=False)), line, company_currency
         )
         if invoice.id in seen:
-            raise ValueError(
-                f"Line {line}: invoice {invoice.id} is already on line "
-                f"{seen[invoice.id]}; keep one line per invoice."
+            raise HistoryError(
+                "duplicate",
+                "Line %(line)s: invoice %(invoice)s is already on line %(first)s; "
+                "keep one line per invoice.",
+                line=line,
+                invoice=invoice.id,
+                first=seen[invoice.id],
             )
         seen[invoice.id] = line
         invoices.append(invoice)

@@ -10,7 +10,7 @@ beside them for the thresholds.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .levels import next_step
 
@@ -43,6 +43,18 @@ class Credit:
     currency: str
     amount: float  # positive, in ``currency``
     amount_company: float
+
+
+@dataclass(frozen=True)
+class LevelSkip:
+    """A level not sent for a line: its customer is expected to pay before
+    the next level comes."""
+
+    key: int  # the line's
+    partner: int
+    level: int  # key of the level skipped
+    next_level: int
+    probability: float  # of being paid before the next level, 0..1
 
 
 @dataclass
@@ -148,3 +160,62 @@ def plan_reminders(
         )
     reminders.sort(key=lambda reminder: reminder.partner)
     return reminders, skipped
+
+
+def skip_unneeded_levels(lines, levels, today, threshold, paid_before, force=()):
+    """The "no action needed" rule: a line whose level is due today is not
+    reminded at that level when its probability of being paid before the
+    next level is at least ``threshold`` (0..1; 0 or None: the rule is off).
+
+    ``paid_before(candidates)`` gets ``[(line, days)]``, a line and the
+    number of days after its due date at which the next level is triggered,
+    and returns for each the probability that the line is paid earlier than
+    that (None: unknown, nothing is skipped). The last level is never
+    skipped, nor a line of ``force``.
+
+    Returns ``(lines, skips)``: the lines, a skipped one marked as having
+    had the skipped level (its last reminder date unchanged), so that it
+    climbs to the next level on that level's day; and the
+    :class:`LevelSkip` of each.
+    """
+    lines = list(lines)
+    if not threshold:
+        return lines, []
+    ordered = sorted(levels, key=lambda level: (level.trigger_days, level.key))
+    candidates = []
+    for index, line in enumerate(lines):
+        if line.paused or line.residual <= 0 or line.key in force:
+            continue
+        step = next_step(levels, line.due_date, today, line.last_level, line.last_date)
+        if not step or not step.is_due(today):
+            continue
+        position = ordered.index(step.level)
+        if position + 1 == len(ordered):
+            continue
+        candidates.append((index, step.level, ordered[position + 1]))
+    if not candidates:
+        return lines, []
+    probabilities = paid_before(
+        [
+            (lines[index], upcoming.trigger_days)
+            for index, _level, upcoming in candidates
+        ]
+    )
+    skips = []
+    for (index, level, upcoming), probability in zip(
+        candidates, probabilities, strict=True
+    ):
+        if probability is None or probability < threshold:
+            continue
+        line = lines[index]
+        lines[index] = replace(line, last_level=level.key)
+        skips.append(
+            LevelSkip(
+                key=line.key,
+                partner=line.partner,
+                level=level.key,
+                next_level=upcoming.key,
+                probability=float(probability),
+            )
+        )
+    return lines, skips
