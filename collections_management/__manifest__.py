@@ -26,6 +26,7 @@
         "views/collection_promise_views.xml",
         "views/collection_dispute_views.xml",
         "views/collection_payment_plan_views.xml",
+        "views/collection_prediction_views.xml",
         "views/res_config_settings_views.xml",
         "views/collection_communication_views.xml",
         "views/server_actions.xml",

@@ -19,3 +19,6 @@ from . import collection_worklist
 from . import collection_assignment_rule
 from . import collection_team
 from . import collection_report_schedule
+from . import collection_level_skip
+from . import collection_level_probability
+from . import collection_cash_forecast

@@ -43,6 +43,15 @@ class AccountMove(models.Model):
         copy=False,
         help="The predicted probability that the invoice is paid after its due date.",
     )
+    collection_level_probability_ids = fields.One2many(
+        "collection.level.probability",
+        "move_id",
+        string="Chance Still Unpaid per Level",
+        readonly=True,
+    )
+    collection_level_skip_ids = fields.One2many(
+        "collection.level.skip", "move_id", string="Skipped Levels", readonly=True
+    )
 
     collection_collector_id = fields.Many2one(
         "res.users",

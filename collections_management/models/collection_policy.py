@@ -40,6 +40,17 @@ class CollectionPolicy(models.Model):
         "company's currency, is below this amount.",
     )
 
+    skip_probability = fields.Float(
+        string="No Action Needed From (%)",
+        default=0.0,
+        tracking=True,
+        help="A level is not sent for an invoice whose predicted chance of "
+        "being paid before the next level is at least this share; the invoice "
+        "moves on to the next level, and the skip is logged with the chance. "
+        "0 turns the rule off: every level is sent. The last level is always "
+        "sent.",
+    )
+
     # What a customer may commit to (promises, payment plans).
     promise_max_days = fields.Integer(
         string="Promise At Most (days)",
@@ -126,6 +137,19 @@ class CollectionPolicy(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The minimum amount of policy %(policy)s cannot be negative.",
+                        policy=policy.name,
+                    )
+                )
+
+    @api.constrains("skip_probability")
+    def _check_skip_probability(self):
+        for policy in self:
+            if not 0 <= policy.skip_probability <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Policy %(policy)s: the chance from which no action is "
+                        "needed is a share from 0 to 100%% (0: every level is "
+                        "sent).",
                         policy=policy.name,
                     )
                 )

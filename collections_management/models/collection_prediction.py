@@ -92,6 +92,20 @@ class CollectionPrediction(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
+    def _cron_predict(self, commit=True):
+        """Daily: the open invoices of every company get their predictions
+        from the model in use (learning is weekly)."""
+        for company in self.env["res.company"].search([]):
+            self._refresh(company)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _refresh(self, company):
+        """Predict the open invoices of ``company`` with its model in use."""
+        self._predict(company, self._invoices(company), self._current_model(company))
+
+    @api.model
     def _train(self, company):
         """Learn ``company``'s model on its invoices, measure it, keep the
         training and predict its open invoices. Returns the training."""
@@ -215,12 +229,23 @@ class CollectionPrediction(models.Model):
         }
 
     @api.model
+    def _prediction_context(self, company):
+        """``(predictor, {move id: prediction.Invoice}, history)`` of
+        ``company``, for predictions outside a training."""
+        invoices = self._invoices(company)
+        predictor = self._current_model(company) or prediction.MedianBaseline()
+        return predictor, invoices, prediction.History(invoices.values())
+
+    @api.model
     def _predict(self, company, invoices, model):
         """Store on each open invoice of ``company`` its expected payment
-        date and its probability of being paid late."""
+        date, its probability of being paid late and, for each level of its
+        dunning policy, its probability of being still unpaid on that
+        level's day (as of today)."""
         history = prediction.History(invoices.values())
         predictor = model or prediction.MedianBaseline()
         open_invoices = [inv for inv in invoices.values() if inv.paid_date is None]
+        self._predict_levels(company, open_invoices, predictor, history)
         if not open_invoices:
             return
         predicted = predictor.predict_many(open_invoices, history)
@@ -257,3 +282,65 @@ class CollectionPrediction(models.Model):
         self.env["account.move"].invalidate_model(
             ["collection_expected_date", "collection_late_probability"]
         )
+
+    @api.model
+    def _predict_levels(self, company, open_invoices, predictor, history):
+        """Rewrite the per-level probabilities of ``company``'s open
+        invoices."""
+        today = fields.Date.context_today(self.with_company(company))
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM collection_level_probability WHERE company_id = %s",
+                company.id,
+            )
+        )
+        self.env["collection.level.probability"].invalidate_model()
+        if not open_invoices:
+            return
+        partners = self.env["res.partner"].browse(
+            sorted({inv.customer for inv in open_invoices})
+        )
+        policy_of = partners._collection_policies(company)
+        by_policy = {}
+        for invoice in open_invoices:
+            policy = policy_of.get(invoice.customer)
+            if policy and policy.level_ids:
+                by_policy.setdefault(policy, []).append(invoice)
+        rows = []
+        for policy, invoices in by_policy.items():
+            levels = policy.level_ids.sorted(lambda lv: (lv.trigger_days, lv.id))
+            # unpaid on the level's day: paid more than (trigger - 1) days
+            # after the due date
+            days = [[level.trigger_days - 1 for level in levels]] * len(invoices)
+            chances = predictor.probabilities_after(invoices, history, days, today)
+            for invoice, row in zip(invoices, chances, strict=True):
+                rows += [
+                    (invoice.id, level.id, level.trigger_days, round(float(p) * 100, 2))
+                    for level, p in zip(levels, row, strict=True)
+                ]
+        # Plain SQL: up to 100,000 open invoices times their levels, rows of
+        # ours that nothing computes from; the ORM's create would take minutes.
+        for batch in split_every(5000, rows):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO collection_level_probability
+                           (move_id, company_id, level_id, days_after_due,
+                            probability, predicted_on, create_uid, create_date,
+                            write_uid, write_date)
+                    SELECT chance.move_id, %(company)s, chance.level_id,
+                           chance.days, chance.probability, %(today)s,
+                           %(uid)s, NOW() AT TIME ZONE 'UTC',
+                           %(uid)s, NOW() AT TIME ZONE 'UTC'
+                      FROM (VALUES %(values)s)
+                           AS chance (move_id, level_id, days, probability)
+                    """,
+                    company=company.id,
+                    today=today,
+                    uid=self.env.uid,
+                    values=SQL(", ").join(
+                        SQL("(%s, %s, %s, %s::numeric)", *row) for row in batch
+                    ),
+                )
+            )

@@ -6,7 +6,12 @@ import pytz
 
 from odoo import api, fields, models
 
-from ..engine.reminders import Credit, DueLine, plan_reminders
+from ..engine.reminders import (
+    Credit,
+    DueLine,
+    plan_reminders,
+    skip_unneeded_levels,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -41,6 +46,14 @@ class CollectionRun(models.Model):
     failed_count = fields.Integer(string="Failed")
     communication_ids = fields.One2many(
         "collection.communication", "run_id", string="Communications"
+    )
+    level_skip_ids = fields.One2many(
+        "collection.level.skip", "run_id", string="Skipped Levels"
+    )
+    level_skip_count = fields.Integer(
+        string="Levels Skipped",
+        help="Levels not sent because the invoice was expected to be paid "
+        "before the next level (no action needed).",
     )
     log = fields.Text(readonly=True)
 
@@ -137,7 +150,13 @@ class CollectionRun(models.Model):
     def _execute(self, today, commit, batch_size, partners=None, force_lines=None):
         self.ensure_one()
         company = self.company_id
-        decisions, skipped = self._plan(today, partners, force_lines)
+        decisions, skipped, level_skips = self._plan(today, partners, force_lines)
+        if level_skips:
+            self._skip_levels(level_skips, today)
+            if commit:
+                # the skipped lines are at their new level: a new run does
+                # not skip them again
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         done = self.env["collection.communication"].search_fetch(
             [("company_id", "=", company.id), ("date", "=", today)], ["partner_id"]
         )
@@ -167,6 +186,7 @@ class CollectionRun(models.Model):
                 "reminder_count": len(created),
                 "skipped_count": len(skipped),
                 "failed_count": len(created.filtered(lambda c: c.state == "failed")),
+                "level_skip_count": len(level_skips),
                 "log": "\n".join(
                     f"{self.env['res.partner'].browse(p).display_name}: {reason}"
                     for p, reason in sorted(skipped.items())
@@ -178,7 +198,8 @@ class CollectionRun(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _plan(self, today, partners=None, force_lines=None):
-        """[(engine reminder, policy)] due today, and {partner: why not}."""
+        """[(engine reminder, policy)] due today, {partner: why not}, and
+        [(engine level skip, policy)], the levels not needed."""
         company = self.company_id
         aml = self.env["account.move.line"].with_company(company)
         only = (
@@ -283,21 +304,101 @@ class CollectionRun(models.Model):
                     last_date=instalment.collection_last_date or None,
                 )
             )
-        decisions, skipped = [], {}
+        decisions, skipped, level_skips = [], {}, []
+        force = frozenset(force_lines.ids if force_lines else ())
+        paid_before = self._paid_before(
+            {line.id: line.move_id.id for line in lines}, today
+        )
         for policy, (due, credits) in by_policy.items():
-            levels = policy.level_ids
+            levels = [level._engine_level() for level in policy.level_ids]
+            due, skips = skip_unneeded_levels(
+                due,
+                levels,
+                today,
+                policy.skip_probability / 100.0,
+                paid_before,
+                force=force,
+            )
+            level_skips += [(skip, policy) for skip in skips]
             reminders, policy_skipped = plan_reminders(
                 due,
                 credits,
-                [level._engine_level() for level in levels],
+                levels,
                 today,
                 min_amount=policy.min_amount,
                 rounding=company.currency_id.decimal_places,
-                force=frozenset(force_lines.ids if force_lines else ()),
+                force=force,
             )
             decisions += [(reminder, policy) for reminder in reminders]
             skipped.update(policy_skipped)
-        return decisions, skipped
+        return decisions, skipped, level_skips
+
+    def _paid_before(self, move_of, today):
+        """The engine's ``paid_before`` for the "no action needed" rule: the
+        predicted chance that a due line's invoice is paid before a number
+        of days after the line's due date, as known today. The company's
+        history is read on the first call only (the rule is off by
+        default). Instalments of payment plans are not predicted (None)."""
+        loaded = []
+
+        def paid_before(candidates):
+            if not loaded:
+                loaded.append(
+                    self.env["collection.prediction"]._prediction_context(
+                        self.company_id
+                    )
+                )
+            predictor, invoices, history = loaded[0]
+            chances = [None] * len(candidates)
+            known, days = [], []
+            for index, (line, after) in enumerate(candidates):
+                invoice = invoices.get(move_of.get(line.key))
+                if invoice is None or invoice.paid_date is not None:
+                    continue
+                known.append((index, invoice))
+                # the next level's day counted from the invoice's due date;
+                # paid before it: not paid more than a day before it
+                days.append([(line.due_date - invoice.due_date).days + after - 1])
+            if known:
+                after = predictor.probabilities_after(
+                    [invoice for _index, invoice in known], history, days, today
+                )
+                for (index, _invoice), unpaid in zip(known, after[:, 0], strict=True):
+                    chances[index] = 1.0 - float(unpaid)
+            return chances
+
+        return paid_before
+
+    def _skip_levels(self, level_skips, today):
+        """Move the skipped lines to the level they skipped and log each
+        skip with its chance."""
+        lines = self.env["account.move.line"].browse(
+            [skip.key for skip, _policy in level_skips]
+        )
+        by_level = defaultdict(lambda: self.env["account.move.line"])
+        for (skip, _policy), line in zip(level_skips, lines, strict=True):
+            by_level[skip.level] |= line
+        for level_id, records in by_level.items():
+            records.write({"collection_level_id": level_id})
+        self.env["collection.level.skip"].create(
+            [
+                {
+                    "run_id": self.id,
+                    "company_id": self.company_id.id,
+                    "date": today,
+                    "partner_id": skip.partner,
+                    "move_id": line.move_id.id,
+                    "move_line_id": line.id,
+                    "date_maturity": line.date_maturity,
+                    "level_id": skip.level,
+                    "next_level_id": skip.next_level,
+                    "probability": round(skip.probability * 100, 1),
+                    "threshold": policy.skip_probability,
+                }
+                for (skip, policy), line in zip(level_skips, lines, strict=True)
+            ]
+        )
+        lines.move_id._collection_plan(today)
 
     def _plan_instalments(self, only):
         """The unpaid instalments of the company's active payment plans."""

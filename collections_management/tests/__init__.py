@@ -8,3 +8,4 @@ from . import test_payment_plans
 from . import test_kpi_snapshot
 from . import test_payment_prediction
 from . import test_worklist
+from . import test_prediction_use
