@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
@@ -341,6 +343,20 @@ class ResPartner(models.Model):
     collection_next_reminder_date = fields.Date(
         string="Next Reminder", compute="_compute_collection_360"
     )
+    collection_expected_30 = fields.Monetary(
+        string="Expected in 30 Days",
+        compute="_compute_collection_360",
+        currency_field="collection_currency_id",
+        help="What is left to pay on the open invoices that the payment-date "
+        "prediction expects within 30 days.",
+    )
+    collection_late_chance = fields.Float(
+        string="Chance of Late Payment (%)",
+        compute="_compute_collection_360",
+        digits=(16, 1),
+        help="The predicted chance of late payment of the open invoices, "
+        "weighted by what is left to pay on each.",
+    )
     collection_worklist_item_ids = fields.One2many(
         "collection.worklist.item", "partner_id", string="Worklist"
     )
@@ -412,6 +428,25 @@ class ResPartner(models.Model):
             partner.collection_next_reminder_date = min(
                 (d for d in open_moves.mapped("collection_next_date") if d),
                 default=False,
+            )
+            horizon = today + timedelta(days=30)
+            predicted = open_moves.filtered(
+                lambda m: m.move_type == "out_invoice" and m.collection_expected_date
+            )
+            partner.collection_expected_30 = sum(
+                move.amount_residual_signed
+                for move in predicted
+                if move.collection_expected_date <= horizon
+            )
+            weight = sum(predicted.mapped("amount_residual_signed"))
+            partner.collection_late_chance = (
+                sum(
+                    move.amount_residual_signed * move.collection_late_probability
+                    for move in predicted
+                )
+                / weight
+                if weight > 0
+                else 0.0
             )
 
     def action_collection_log_call(self):

@@ -59,6 +59,12 @@ class TestPredictionUse(CollectionsCommon):
             self.martin_open.collection_level_probability_ids.mapped("predicted_on"),
             [TODAY] * 5,
         )
+        # The customer forms: Martin's 800 are expected on 14 March (12 days
+        # late), within 30 days; Lenteur's on 13 April (42 days), after.
+        self.assertEqual(self.martin_open.collection_expected_date, date(2026, 3, 14))
+        self.assertEqual(self.customer.collection_expected_30, 800.0)
+        self.assertEqual(self.customer.collection_late_chance, 100.0)
+        self.assertEqual(self.slow.collection_expected_30, 0.0)
         # Refreshed daily without learning again: paid invoices lose theirs.
         self._pay(self.martin_open, 800.0, TODAY)
         self.env["collection.prediction"]._refresh(self.company)
