@@ -167,7 +167,9 @@ class CollectionPrediction(models.Model):
     def _invoices(self, company):
         """``{move id: prediction.Invoice}``: the posted customer invoices of
         ``company`` (amounts in its currency), paid on the day the last
-        payment settled them."""
+        payment settled them; with the customer's promises judged broken
+        before each invoice's date, and how the customer is reached (portal
+        user, email, else letters)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -185,6 +187,17 @@ class CollectionPrediction(models.Model):
                       FROM collection_communication_line
                      WHERE move_id IS NOT NULL
                      GROUP BY move_id
+                ), broken AS (
+                    SELECT partner_id, judged_date
+                      FROM collection_promise
+                     WHERE company_id = %(company)s
+                       AND state = 'broken'
+                       AND judged_date IS NOT NULL
+                ), portal AS (
+                    SELECT DISTINCT contact.commercial_partner_id AS partner_id
+                      FROM res_users users
+                      JOIN res_partner contact ON contact.id = users.partner_id
+                     WHERE users.share AND users.active
                 )
                 SELECT move.id,
                        move.commercial_partner_id,
@@ -198,11 +211,19 @@ class CollectionPrediction(models.Model):
                            SELECT 1 FROM account_move_collection_dispute_rel rel
                             WHERE rel.account_move_id = move.id
                        ),
-                       COALESCE(reminded.reminders, 0)
+                       COALESCE(reminded.reminders, 0),
+                       (SELECT COUNT(*) FROM broken
+                         WHERE broken.partner_id = move.commercial_partner_id
+                           AND broken.judged_date < move.invoice_date),
+                       CASE WHEN portal.partner_id IS NOT NULL THEN 'portal'
+                            WHEN COALESCE(customer.email, '') != '' THEN 'email'
+                            ELSE 'letter' END
                   FROM account_move move
                   JOIN res_currency currency ON currency.id = move.currency_id
+                  JOIN res_partner customer ON customer.id = move.commercial_partner_id
                   LEFT JOIN settled ON settled.move_id = move.id
                   LEFT JOIN reminded ON reminded.move_id = move.id
+                  LEFT JOIN portal ON portal.partner_id = move.commercial_partner_id
                  WHERE move.company_id = %(company)s
                    AND move.move_type = 'out_invoice'
                    AND move.state = 'posted'
@@ -224,6 +245,8 @@ class CollectionPrediction(models.Model):
                 paid_date=row[6],
                 disputed=row[7],
                 reminders=row[8],
+                broken_promises_before=row[9],
+                channel=row[10],
             )
             for row in self.env.cr.fetchall()
         }

@@ -2,6 +2,8 @@ import json
 import logging
 from datetime import date, timedelta
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from ..engine import prediction
@@ -114,3 +116,37 @@ class TestPaymentPrediction(CollectionsCommon):
         ) as logs:
             self.assertIsNone(Training._current_model(self.company))
         self.assertIn("refused", logs.output[0])
+
+    def test_broken_promises_count_from_their_judgement_and_the_channel(self):
+        # A promise on an invoice of January, judged broken on 20 March.
+        january = self._invoice(200.0, "2026-01-05", "2026-02-04")
+        with freeze_time("2026-03-01"):
+            promise = self.env["collection.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "move_ids": [(6, 0, january.ids)],
+                    "promise_date": "2026-03-10",
+                    "amount": 200.0,
+                }
+            )
+        promise.write({"state": "broken", "judged_date": date(2026, 3, 20)})
+        march = self._invoice(300.0, "2026-03-20", "2026-04-19")
+        april = self._invoice(300.0, "2026-04-01", "2026-05-01")
+        invoices = self.env["collection.prediction"]._invoices(self.company)
+        # Known only after its judgement: not on the invoice of that very day.
+        self.assertEqual(invoices[january.id].broken_promises_before, 0)
+        self.assertEqual(invoices[march.id].broken_promises_before, 0)
+        self.assertEqual(invoices[april.id].broken_promises_before, 1)
+        # Reached by email; once the customer has a portal user, on the portal.
+        self.assertEqual(invoices[april.id].channel, "email")
+        self.env["res.users"].create(
+            {
+                "name": "Martin portail",
+                "login": "martin.portal",
+                "partner_id": self.customer.id,
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        invoices = self.env["collection.prediction"]._invoices(self.company)
+        self.assertEqual(invoices[april.id].channel, "portal")
