@@ -255,3 +255,61 @@ class CollectionCashForecast(models.Model):
             (currency_id, forecast_date, week_start): amount
             for currency_id, forecast_date, week_start, amount in self.env.cr.fetchall()
         }
+
+
+class CollectionCashForecastBand(models.Model):
+    """The forecast weeks as one amount per scenario (low, expected, high,
+    and collected once the week is over), so that a graph draws the band
+    and what came in as lines side by side."""
+
+    _name = "collection.cash.forecast.band"
+    _description = "Cash Forecast Band"
+    _auto = False
+    _order = "forecast_date desc, week_start, scenario"
+    _rec_name = "week_start"
+
+    forecast_id = fields.Many2one("collection.cash.forecast", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    forecast_date = fields.Date(string="Forecast On", readonly=True)
+    is_latest = fields.Boolean(string="Latest Forecast", readonly=True)
+    is_closed = fields.Boolean(string="Week Over", readonly=True)
+    week_start = fields.Date(string="Week Of", readonly=True)
+    week = fields.Integer(string="Weeks Ahead", readonly=True)
+    scenario = fields.Selection(
+        [
+            ("1_low", "Low"),
+            ("2_expected", "Expected"),
+            ("3_high", "High"),
+            ("4_collected", "Collected"),
+        ],
+        readonly=True,
+    )
+    amount = fields.Monetary(readonly=True)
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT forecast.id * 4 + scenario.position AS id,
+                   forecast.id AS forecast_id,
+                   forecast.company_id,
+                   forecast.currency_id,
+                   forecast.forecast_date,
+                   forecast.is_latest,
+                   forecast.is_closed,
+                   forecast.week_start,
+                   forecast.week,
+                   scenario.name AS scenario,
+                   CASE scenario.position
+                        WHEN 0 THEN forecast.low
+                        WHEN 1 THEN forecast.expected
+                        WHEN 2 THEN forecast.high
+                        ELSE forecast.actual
+                   END AS amount
+              FROM collection_cash_forecast forecast
+             CROSS JOIN (VALUES (0, '1_low'), (1, '2_expected'), (2, '3_high'),
+                                (3, '4_collected')) AS scenario (position, name)
+             WHERE scenario.position < 3 OR forecast.is_closed
+            """
+        )

@@ -171,6 +171,24 @@ class TestPredictionUse(CollectionsCommon):
         self.assertEqual(
             (missed.actual, missed.error, missed.abs_error), (0.0, -400.0, 400.0)
         )
+        # The graph's lines: low, expected and high each week, and what was
+        # collected once the week is over.
+        Band = self.env["collection.cash.forecast.band"]
+        band = Band.search([("forecast_id", "=", week.id)])
+        self.assertEqual(
+            sorted((b.scenario, b.amount) for b in band),
+            [
+                ("1_low", week.low),
+                ("2_expected", 1000.0),
+                ("3_high", week.high),
+                ("4_collected", 1000.0),
+            ],
+        )
+        open_week = rows.filtered(lambda r: not r.is_closed)[:1]
+        self.assertEqual(
+            Band.search([("forecast_id", "=", open_week.id)]).mapped("scenario"),
+            ["1_low", "2_expected", "3_high"],
+        )
         # The new week's forecast is made and is now the latest one.
         newest = Forecast.search([("forecast_date", "=", date(2026, 4, 7))])
         self.assertTrue(newest and all(newest.mapped("is_latest")))
