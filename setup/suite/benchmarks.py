@@ -75,6 +75,19 @@ def _run_module(module, *args):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _run_and_drop(ctx, db, module, what, *args):
+    """The figures of ``python3 -m suite.<module> DB ARGS``; ``db`` is
+    dropped after unless ``--keep``."""
+    try:
+        figures = _run_module(module, db, *args)
+        if figures is None:
+            raise RuntimeError(f"the {what} benchmark failed")
+        return figures
+    finally:
+        if not ctx.keep:
+            odoo_env.drop_database(ctx.pg, db)
+
+
 def bench_generate(ctx):
     """Build a database and generate the data set; keep it as the template."""
     db = template_name(ctx.customers, ctx.seed)
@@ -212,14 +225,7 @@ def _run_beside_oca(ctx, db, module, addons, what):
             args = ["--oca", str(folder)]
         else:
             print(f"OCA comparison skipped: {reason}")
-    try:
-        figures = _run_module(module, db, *args)
-        if figures is None:
-            raise RuntimeError(f"the {what} benchmark failed")
-        return figures
-    finally:
-        if not ctx.keep:
-            odoo_env.drop_database(ctx.pg, db)
+    return _run_and_drop(ctx, db, module, what, *args)
 
 
 def bench_credit(ctx):
@@ -249,28 +255,14 @@ def bench_kpis(ctx):
     """The daily receivables figures over the generated data set (200,000
     invoices at 20,000 customers), and the first screens that show them."""
     db = database_from_template(ctx, "cs_bench_kpis")
-    try:
-        figures = _run_module("bench_kpis", db)
-        if figures is None:
-            raise RuntimeError("the figures benchmark failed")
-        return figures
-    finally:
-        if not ctx.keep:
-            odoo_env.drop_database(ctx.pg, db)
+    return _run_and_drop(ctx, db, "bench_kpis", "figures")
 
 
 def bench_portal(ctx):
     """The statement page of the customer portal for a customer with 500
     open invoices, as the customer's browser waits for it."""
     db = database_from_template(ctx, "cs_bench_portal")
-    try:
-        figures = _run_module("bench_portal", db)
-        if figures is None:
-            raise RuntimeError("the portal benchmark failed")
-        return figures
-    finally:
-        if not ctx.keep:
-            odoo_env.drop_database(ctx.pg, db)
+    return _run_and_drop(ctx, db, "bench_portal", "portal")
 
 
 def bench_worklist(ctx):
@@ -278,14 +270,7 @@ def bench_worklist(ctx):
     set (20,000 customers, its reminder history replayed)."""
     template, make = _dunning_data(ctx)
     db = database_from_template(ctx, "cs_bench_worklist", template=template, make=make)
-    try:
-        figures = _run_module("bench_worklist", db)
-        if figures is None:
-            raise RuntimeError("the worklist benchmark failed")
-        return figures
-    finally:
-        if not ctx.keep:
-            odoo_env.drop_database(ctx.pg, db)
+    return _run_and_drop(ctx, db, "bench_worklist", "worklist")
 
 
 def bench_prediction(ctx):
@@ -303,14 +288,7 @@ def bench_prediction(ctx):
             raise SystemExit(2)
         return figures
     db = database_from_template(ctx, "cs_bench_prediction")
-    try:
-        figures = _run_module("bench_prediction", db)
-        if figures is None:
-            raise RuntimeError("the prediction benchmark failed")
-        return figures
-    finally:
-        if not ctx.keep:
-            odoo_env.drop_database(ctx.pg, db)
+    return _run_and_drop(ctx, db, "bench_prediction", "prediction")
 
 
 BENCHMARKS = {
