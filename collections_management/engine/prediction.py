@@ -421,7 +421,13 @@ class _Predictor:
         with ``days_after_due``. With ``today``, the invoice is known to be
         unpaid at the end of that day (an overdue invoice's chances are
         then those of the days still ahead)."""
-        survival = self._survival(invoice, history)
+        return self._late(
+            self._survival(invoice, history), invoice, days_after_due, today
+        )
+
+    @staticmethod
+    def _late(survival, invoice, days_after_due, today):
+        """:meth:`predict_late` from the invoice's survival function."""
         if today is None:
             return survival(days_after_due)
         elapsed = (today - invoice.due_date).days
@@ -438,13 +444,10 @@ class _Predictor:
         when it is two-dimensional)."""
         days = np.asarray(days_after_due, dtype=float)
         flat = days.reshape(len(invoices), -1)
-        out = np.array(
-            [
-                [self.predict_late(inv, history, float(d), today) for d in row]
-                for inv, row in zip(invoices, flat, strict=True)
-            ],
-            dtype=float,
-        )
+        out = np.empty(flat.shape)
+        for index, (inv, row) in enumerate(zip(invoices, flat, strict=True)):
+            survival = self._survival(inv, history)  # once per invoice
+            out[index] = [self._late(survival, inv, float(d), today) for d in row]
         return out.reshape(days.shape)
 
 
