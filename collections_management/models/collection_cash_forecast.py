@@ -108,7 +108,7 @@ class CollectionCashForecast(models.Model):
 
     @api.model
     def action_forecast_now(self):
-        """Forecast again today for the companies of the user (today's
+        """Forecast again today for the companies of the user (this week's
         forecast, if any, is replaced)."""
         for company in self.env.companies:
             self._make(company, fields.Date.context_today(self.with_company(company)))
@@ -123,9 +123,9 @@ class CollectionCashForecast(models.Model):
 
     @api.model
     def _make(self, company, today):
-        """Write ``company``'s forecast of ``today``: 13 weeks per currency of
-        its open customer invoices, spread by the payment-date prediction.
-        Returns the rows."""
+        """Write ``company``'s forecast of ``today``, replacing one made
+        earlier this week: 13 weeks per currency of its open customer
+        invoices, spread by the payment-date prediction. Returns the rows."""
         Prediction = self.env["collection.prediction"]
         invoices = Prediction._invoices(company)
         model = Prediction._current_model(company)
@@ -149,9 +149,15 @@ class CollectionCashForecast(models.Model):
             invoice = invoices.get(move_id)
             if invoice is not None and invoice.paid_date is None:
                 by_currency.setdefault(currency_id, []).append((invoice, residual))
-        # one forecast per day: forecasting again the same day replaces it
+        # one forecast per week, kept against what is collected: forecasting
+        # again in the same week replaces the week's forecast
+        monday = today - timedelta(days=today.weekday())
         self.search(
-            [("company_id", "=", company.id), ("forecast_date", "=", today)]
+            [
+                ("company_id", "=", company.id),
+                ("forecast_date", ">=", monday),
+                ("forecast_date", "<=", today),
+            ]
         ).unlink()
         self.search([("company_id", "=", company.id), ("is_latest", "=", True)]).write(
             {"is_latest": False}

@@ -151,6 +151,13 @@ class TestPredictionUse(CollectionsCommon):
         # The cron the same week keeps this forecast; no duplicate.
         Forecast._cron_forecast(commit=False)
         self.assertEqual(Forecast.search_count([]), 26)
+        # Forecasting again on Thursday replaces the week's forecast: one
+        # forecast a week is kept against what is collected.
+        with freeze_time(date(2026, 3, 12)):
+            again = Forecast._make(self.company, date(2026, 3, 12))
+        self.assertFalse(rows.exists())
+        self.assertEqual(Forecast.search([]), again)
+        rows = again
         # The USD invoice is paid on 25 March, the euro one not at all.
         self._pay(usd, 1000.0, date(2026, 3, 25))
         with freeze_time(date(2026, 4, 7)):
