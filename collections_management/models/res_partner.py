@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -345,14 +346,14 @@ class ResPartner(models.Model):
     )
     collection_expected_30 = fields.Monetary(
         string="Expected in 30 Days",
-        compute="_compute_collection_360",
+        compute="_compute_collection_prediction",
         currency_field="collection_currency_id",
         help="What is left to pay on the open invoices that the payment-date "
         "prediction expects within 30 days.",
     )
     collection_late_chance = fields.Float(
         string="Chance of Late Payment (%)",
-        compute="_compute_collection_360",
+        compute="_compute_collection_prediction",
         digits=(16, 1),
         help="The predicted chance of late payment of the open invoices, "
         "weighted by what is left to pay on each.",
@@ -360,6 +361,42 @@ class ResPartner(models.Model):
     collection_worklist_item_ids = fields.One2many(
         "collection.worklist.item", "partner_id", string="Worklist"
     )
+
+    def _compute_collection_prediction(self):
+        """From the predictions stored on the open invoices, in one query
+        (the customer's form shows them: not the whole 360° view)."""
+        company = self.env.company
+        horizon = fields.Date.context_today(self) + timedelta(days=30)
+        moves = self.env["account.move"].search_fetch(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("collection_expected_date", "!=", False),
+            ],
+            [
+                "commercial_partner_id",
+                "amount_residual_signed",
+                "collection_expected_date",
+                "collection_late_probability",
+            ],
+        )
+        expected, weighted, open_amount = defaultdict(float), defaultdict(float), {}
+        for move in moves:
+            key = move.commercial_partner_id.id
+            residual = move.amount_residual_signed
+            if move.collection_expected_date <= horizon:
+                expected[key] += residual
+            weighted[key] += residual * move.collection_late_probability
+            open_amount[key] = open_amount.get(key, 0.0) + residual
+        for partner in self:
+            key = partner.commercial_partner_id.id
+            partner.collection_expected_30 = expected[key]
+            partner.collection_late_chance = (
+                weighted[key] / open_amount[key] if open_amount.get(key, 0) > 0 else 0.0
+            )
 
     def _compute_collection_360(self):
         company = self.env.company
@@ -428,25 +465,6 @@ class ResPartner(models.Model):
             partner.collection_next_reminder_date = min(
                 (d for d in open_moves.mapped("collection_next_date") if d),
                 default=False,
-            )
-            horizon = today + timedelta(days=30)
-            predicted = open_moves.filtered(
-                lambda m: m.move_type == "out_invoice" and m.collection_expected_date
-            )
-            partner.collection_expected_30 = sum(
-                move.amount_residual_signed
-                for move in predicted
-                if move.collection_expected_date <= horizon
-            )
-            weight = sum(predicted.mapped("amount_residual_signed"))
-            partner.collection_late_chance = (
-                sum(
-                    move.amount_residual_signed * move.collection_late_probability
-                    for move in predicted
-                )
-                / weight
-                if weight > 0
-                else 0.0
             )
 
     def action_collection_log_call(self):
