@@ -5,8 +5,10 @@ posting and reconciling 200,000 invoices and their payments. This writer
 produces the same rows in minutes with PostgreSQL's COPY:
 
 * customer invoices, their credit notes (reconciled with them), payments
-  (``account.payment`` with their journal entries) and the exchange
-  difference entries of foreign currencies;
+  (``account.payment`` with their journal entries), the early payments of
+  discount terms as Odoo's payment wizard makes them (with the discount's
+  lines and its tax) and the exchange difference entries of foreign
+  currencies;
 * their reconciliation: ``account.partial.reconcile``,
   ``account.full.reconcile``, ``matching_number``, residual amounts,
   ``payment_state``; the documents' followers and the customers'
@@ -169,6 +171,13 @@ LINE_COLUMNS = {
     "gain_loss": (*LINE, "account_id", "sequence", "price_subtotal"),
 }
 LINE_COLUMNS["counterpart"] = LINE_COLUMNS["liquidity"]
+# The lines of an early payment discount on a payment (display_type "epd"):
+# the discount without tax, its tax, and the exchange difference between the
+# discount at the invoice's rate and at the payment's.
+LINE_COLUMNS["epd_base"] = LINE_COLUMNS["epd_tax"] = (*LINE, "ref", "payment_id")
+LINE_COLUMNS["epd_exchange"] = (*LINE, "ref", "payment_id", "account_id")
+# Lines whose account is not reconcilable: no residual to write.
+UNRECONCILED = ("gain_loss", "epd_base", "epd_tax", "epd_exchange")
 PAYMENT_COLUMNS = (
     "id",
     "move_id",
@@ -182,6 +191,13 @@ PAYMENT_COLUMNS = (
     "is_reconciled",
     *STAMPS,
 )
+# The payment wizard's payments with a discount keep the values of these
+# computed columns from before their journal entry (the ORM writer's read
+# 0.0, False, True): the exemplars' are copied. Those it makes without a
+# discount get them computed, as other payments.
+SETTLED = ("amount_company_currency_signed", "is_reconciled")
+EARLY_PAYMENT_COLUMNS = tuple(c for c in PAYMENT_COLUMNS if c not in SETTLED)
+FULL_PAYMENT_COLUMNS = (*PAYMENT_COLUMNS, "is_matched")
 PARTIAL_COLUMNS = (
     "id",
     "debit_move_id",
@@ -210,6 +226,7 @@ TABLES = (
     "account_full_reconcile",
     "account_move",
     "account_payment",
+    "account_move__account_payment",
     "account_move_line",
     "account_partial_reconcile",
     "account_move_line_account_tax_rel",
@@ -219,7 +236,14 @@ TABLES = (
 )
 # What the ORM writes when it posts and reconciles these documents; an
 # exemplar writing to any other table has a side effect this writer lacks.
-KNOWN_TABLES = {*TABLES, "res_partner"}  # res_partner: customer_rank
+KNOWN_TABLES = {
+    *TABLES,
+    "res_partner",  # customer_rank
+    # the payment wizard of the early payments: transient records, which
+    # Odoo's vacuum removes; this writer makes none
+    "account_payment_register",
+    "account_payment_register_move_line_rel",
+}
 
 
 # ---------------------------------------------------------------------------
@@ -310,6 +334,7 @@ class _Move:
         "payment_id",
         "reversed",
         "touched",
+        "invoice",
     )
 
     def __init__(self, kind, co, shape, move_date, partner, cur):
@@ -317,6 +342,7 @@ class _Move:
         self.date, self.partner, self.cur = move_date, partner, cur
         self.id = self.name = self.prefix = self.number = None
         self.payment_id = self.reversed = None
+        self.invoice = None  # an early payment's invoice (matched_payment_ids)
         # Reconciled by a call of the ORM writer's own (not from _post): it
         # marks the invoice is_manually_modified, see write_credit_notes.
         self.touched = False
@@ -334,6 +360,7 @@ class _Aml:
         "kind",
         "template",
         "tags",
+        "taxes",
         "extra",
         "account",
         "partner",
@@ -351,7 +378,7 @@ class _Aml:
 
     def __init__(self, move, kind, template, cur, balance, amount_currency):
         self.move, self.kind, self.template = move, kind, template
-        self.tags = ()
+        self.tags = self.taxes = ()
         self.extra = ()
         self.account = template.row["account_id"]
         self.partner = move.partner["id"] if move.partner else None
@@ -555,6 +582,7 @@ class Writer:
         self.write_invoices()
         self.write_credit_notes()
         self.write_payments()
+        self.write_early_payments()
         self.flush()
         return {key: move.id for key, move in self.invoices.items()}
 
@@ -663,7 +691,8 @@ class Writer:
 
     def prepare_groups(self):
         """The payments, grouped and ordered as the ORM writer does, with
-        the early paid ones it sends through the payment wizard."""
+        the early paid ones it sends through the payment wizard
+        (``write_early_payments``)."""
         groups = defaultdict(list)
         for inv in self.plan.invoices:
             if inv.paid_date and not inv.bank_line:
@@ -897,6 +926,9 @@ class Writer:
             discount=discount,
             lines=(lines, base_lines, tax_line),
         )
+        if term.early_discount:
+            # what an early payment's discount is computed from
+            values["epd"] = ([line[1:] for line in lines], tax_line)
         move.values = values
         self.ranks[partner["id"]] += 1
         return move
@@ -1082,14 +1114,14 @@ class Writer:
 
     def write_payments(self):
         """One payment per group, reconciled with its invoices by batches of
-        500, the early paid ones left to the payment wizard."""
+        500; the early paid ones come after (``write_early_payments``)."""
         total = sum(
             1 for co in self.cos.values() for _group, early in co.groups if not early
         )
         done = 0
         for co in self.cos.values():
-            # The early paid ones are left to the payment wizard, after this
-            # writer (generator._early_payments), in both writers.
+            # The early paid ones come after those of every company, in both
+            # writers.
             plain = [group for group, is_early in co.groups if not is_early]
             for start in range(0, len(plain), BATCH):
                 chunk = plain[start : start + BATCH]
@@ -1139,9 +1171,145 @@ class Writer:
     def write_payment(self, move):
         memo = move.sort_ref
         label = move.shape.rules["payment_label"] + memo
-        for aml in move.amls:
+        for aml in move.amls[:2]:  # liquidity and counterpart
             amount = move.cur.text(aml.amount_currency)
             aml.extra = (memo, label, aml.maturity, move.payment_id, amount, amount)
+        for aml in move.amls[2:]:  # an early payment discount's
+            aml.extra = (memo, move.payment_id, *aml.extra)
+
+    # -- early payments with a discount -----------------------------------------
+
+    def write_early_payments(self):
+        """The invoices paid early on a discount term, paid as the ORM
+        writer's ``generator._create_early_payments`` pays them with Odoo's
+        payment wizard: one wizard a company and payment date, one payment
+        an invoice, created, posted and reconciled by batches of 500."""
+        total = sum(
+            1 for co in self.cos.values() for _group, early in co.groups if early
+        )
+        done = 0
+        for co in self.cos.values():
+            todo = []
+            by_day = defaultdict(list)
+            for group, is_early in co.groups:
+                if is_early:
+                    by_day[group[0].paid_date].append(self.invoices[group[0].key])
+            for day in sorted(by_day):
+                todo.extend(self.wizard_order(co, day, by_day[day]))
+            for start in range(0, len(todo), BATCH):
+                chunk = todo[start : start + BATCH]
+                payments = [self.early_payment(co, *item) for item in chunk]
+                self.number(payments, co.bank_journal)
+                for move in payments:
+                    self.write_payment(move)
+                self.reconcile(
+                    co,
+                    touch=True,
+                    plans=[
+                        [move.amls[1]]
+                        + [a for a in move.invoice.amls if not a.is_reconciled()]
+                        for move in payments
+                    ],
+                )
+                done += len(chunk)
+                self.progress.step("early payments", done, total)
+        self.count["payments"] += total
+
+    def wizard_order(self, co, day, invoices):
+        """[(invoice, day, discounted)]: the payments of one wizard, in its
+        order. The wizard keeps its lines in the order given (the plan's),
+        groups them by customer and currency (its batches, in the order
+        first seen) and pays each line of a batch. With more than one batch
+        it works in the company's currency: an invoice in another currency
+        is then paid in full, without its discount
+        (``_is_eligible_for_early_payment_discount``)."""
+        for invoice in invoices:
+            if any(a.partials for a in invoice.amls) or len(invoice.amls) != 1:
+                raise Unsupported(f"early payment of {invoice.name}: not one due")
+        batches = defaultdict(list)
+        for invoice in invoices:
+            batches[invoice.partner["id"], invoice.cur.id].append(invoice)
+        if co.bank_journal.currency_id:
+            raise Unsupported(f"{co.bank_journal.name}: a journal in a currency")
+        wizard_cur = next(iter(batches))[1] if len(batches) == 1 else co.cur.id
+        return [
+            (invoice, day, invoice.cur.id == wizard_cur)
+            for batch in batches.values()
+            for invoice in batch
+        ]
+
+    def early_payment(self, co, invoice, day, discounted):
+        """An invoice's early payment: its discounted amount, and the
+        discount's lines from
+        ``_get_invoice_counterpart_amls_for_early_payment_discount``
+        ('included' computation: the discount less its tax, the tax, and
+        an exchange difference in a foreign currency); or its residual when
+        the wizard gives no discount."""
+        cur, comp = invoice.cur, co.cur
+        shape = self.shapes["early", co.key, cur.id]
+        move = self.new_move("payment", co, shape, day, invoice.partner, cur)
+        move.invoice = invoice
+        (term,) = invoice.amls
+        move.sort_ref = term.extra[1]  # the wizard's memo: the line's label
+        move.payment_id = self.next_id("account_payment")
+        residual_c = term.residual_currency
+        epd = []
+        if discounted:
+            _disc_date, disc_balance, disc_c = invoice.values["discount"]
+            amount = disc_c
+            lines, tax_line = invoice.values["epd"]
+            remaining = (100 - invoice.values["term"].discount_percentage) / 100.0
+            _base, reduced_tax = self.taxes(
+                co,
+                cur,
+                invoice.values["rate"],
+                [(quantity, price * remaining) for quantity, price in lines],
+                -1,
+                True,
+            )
+            tax_c = cur.round(reduced_tax[0] - tax_line[0])
+            tax = comp.round(reduced_tax[1] - tax_line[1])
+            # the rounding fix gives the base line what is left of the
+            # discount (one base line: the lines share their tax)
+            base_c = cur.round(term.amount_currency - disc_c - tax_c)
+            base = comp.round(term.balance - disc_balance - tax)
+            epd = [("epd_base", base, base_c), ("epd_tax", tax, tax_c)]
+            open_balance = self.convert(co, cur, residual_c - amount, day)
+            exchange = comp.round(open_balance - base - tax)
+            if not comp.is_zero(exchange):
+                epd.append(("epd_exchange", exchange, 0.0))
+        else:
+            amount = residual_c
+        balance = self.convert(co, cur, amount, day)
+        ((template, tags),) = shape.lines["liquidity"]
+        liquidity = _Aml(move, "liquidity", template, cur, balance, amount)
+        counterpart_c = cur.round(-amount - sum(e[2] for e in epd))
+        counterpart_b = comp.round(-balance - sum(e[1] for e in epd))
+        ((c_template, c_tags),) = shape.lines["counterpart"]
+        counterpart = _Aml(
+            move, "counterpart", c_template, cur, counterpart_b, counterpart_c
+        )
+        liquidity.tags, counterpart.tags = tags, c_tags
+        liquidity.maturity = counterpart.maturity = day
+        move.amls += [liquidity, counterpart]
+        for kind, line_balance, line_c in epd:
+            if kind not in shape.lines:
+                raise Unsupported(f"early payment of {invoice.name}: no {kind} line")
+            ((template, tags, taxes),) = shape.lines[kind]
+            aml = _Aml(move, kind, template, cur, line_balance, line_c)
+            aml.tags, aml.taxes = tags, taxes
+            if kind == "epd_exchange":
+                record = co.record
+                aml.account = (
+                    record.expense_currency_exchange_account_id.id
+                    if line_balance > 0.0
+                    else record.income_currency_exchange_account_id.id
+                )
+                aml.extra = (aml.account,)
+            move.amls.append(aml)
+        move.values = {"amount": amount, "discounted": discounted}
+        self.ranks[move.partner["id"]] += 1
+        return move
 
     # -- reconciliation, as account.move.line._reconcile_plan ---------------------
 
@@ -1598,6 +1766,11 @@ class Writer:
                     None,  # origin_payment_id, see copy()
                 )
                 self.write_payment_row(move)
+                if move.invoice:
+                    self.out(
+                        "account_move__account_payment",
+                        f"{move.invoice.id}\t{move.payment_id}",
+                    )
         self.out("account_move", move.shape.move.render(row))
         if move.kind != "exchange" and move.shape.follower:
             template, subtypes = move.shape.follower
@@ -1620,7 +1793,7 @@ class Writer:
             aml.id, move, aml.cur, aml.balance, aml.amount_currency
         )
         values = values[:3] + (aml.partner,) + values[4:]
-        if aml.kind != "gain_loss":
+        if aml.kind not in UNRECONCILED:
             matching = None
             if aml.full:
                 matching = str(aml.full)
@@ -1638,16 +1811,24 @@ class Writer:
         else:
             extra = aml.extra
         self.out("account_move_line", aml.template.render(values + extra))
-        for tag in aml.tags:
-            self.out("account_account_tag_account_move_line_rel", f"{aml.id}\t{tag}")
+        self.rels(aml.id, aml.taxes, aml.tags)
 
     def write_payment_row(self, move):
-        liquidity, counterpart = move.amls
+        liquidity, counterpart = move.amls[:2]
         cur = move.cur
         field = "residual" if cur is move.co.cur else "residual_currency"
+        template, settled = move.shape.payment, ()
+        if not move.values.get("discounted"):  # see SETTLED
+            settled = (
+                move.co.cur.text(liquidity.balance),
+                cur.is_zero(getattr(counterpart, field)),
+            )
+            if move.invoice:
+                template = move.shape.rules["full_payment"]
+        matched = (liquidity.is_reconciled(),) if move.invoice and settled else ()
         self.out(
             "account_payment",
-            move.shape.payment.render(
+            template.render(
                 (
                     move.payment_id,
                     move.id,
@@ -1657,10 +1838,10 @@ class Writer:
                     cur.id,
                     move.date,
                     cur.text(move.values["amount"]),
-                    move.co.cur.text(liquidity.balance),
-                    cur.is_zero(getattr(counterpart, field)),
+                    *settled,
                     self.now,
                     self.now,
+                    *matched,
                 )
             ),
         )
@@ -1827,13 +2008,49 @@ class Exemplars:
                         *payments,
                     )
                 )
+            early = {group[0].currency for group, is_early in co.groups if is_early}
+            for currency in sorted(early):
+                first = next(
+                    g[0] for g, e in co.groups if e and g[0].currency == currency
+                )
+                term = plan.customers[first.customer].payment_term
+                pair = by_term[term][:2] * (2 if len(by_term[term]) == 1 else 1)
+                payments = self.early_payments(co, currency, pair, today)
+                self.made.append(
+                    (("early", key, w.currencies[currency].id), "early", *payments)
+                )
 
-    def invoices(self, co, currency, customers, first_day, today):
-        """Two invoices, one line per product, on days at different rates."""
+    def early_payments(self, co, currency, customers, today):
+        """Two invoices on a discount term paid early, as the ORM writer
+        pays them (``generator.early_payment_values`` and ``pay_early``):
+        invoiced late in a month and paid early in the next, so that a
+        foreign currency gives an exchange difference."""
+        cur = self.w.currencies[currency]
+        day_a = (today - timedelta(days=400)).replace(day=26)
+        day_b = (day_a + timedelta(days=62)).replace(day=26)
+        moves = self.invoices(co, currency, customers, day_a, today, (day_a, day_b))
+        by_day = {}
+        for move in moves:
+            day = move.invoice_date + timedelta(days=7)
+            if cur is not co.cur and self.w.rate(co, cur, day) == self.w.rate(
+                co, cur, move.invoice_date
+            ):
+                raise Unsupported(f"{co.record.name}: no rate change for exemplars")
+            by_day[day] = [move]
+        to_process = generator.early_payment_values(
+            self.env, co.record, co.bank_journal, by_day
+        )
+        return generator.pay_early(self.env, co.record, to_process)
+
+    def invoices(self, co, currency, customers, first_day, today, days=None):
+        """Two invoices, one line per product, on days at different rates
+        (or on ``days``)."""
         env, w = self.env, self.w
         cur = w.currencies[currency]
         day_a = first_day.replace(day=5)
         day_b = self.other_rate_day(co, cur, day_a, today)
+        if days:
+            day_a, day_b = days
         invs = []
         for index, (customer, day) in enumerate(
             zip(customers, (day_a, day_b), strict=True)
@@ -1984,6 +2201,7 @@ class Exemplars:
                 "mail_followers_id",
                 "mail_followers",
             ),
+            ("account_move__account_payment", "payment_id", "account_payment"),
         ):
             cr.execute(f'SELECT * FROM "{table}" WHERE "{column}" > %s', [marks[mark]])
             rows[table] = self.fetch(cr)
@@ -2017,10 +2235,20 @@ class Exemplars:
             self.followers[row["res_model"], row["res_id"]].append(row)
         moves = {row["id"]: row for row in self.rows["account_move"]}
         payments = {row["id"]: row for row in self.rows["account_payment"]}
+        matched = defaultdict(list)
+        for row in self.rows["account_move__account_payment"]:
+            matched[row["payment_id"]].append(row["invoice_id"])
         for key, kind, record_a, record_b in self.made:
-            if kind == "payment":
+            if kind in ("payment", "early"):
                 pair = [payments[record_a.id], payments[record_b.id]]
-                shape = self.payment_shape(pair, [moves[p["move_id"]] for p in pair])
+                for payment in pair:
+                    # the ORM writer links early payments to their invoice
+                    # only (matched_payment_ids)
+                    if len(matched[payment["id"]]) != (kind == "early"):
+                        raise Unsupported(f"{kind} payment: matched invoices")
+                shape = self.payment_shape(
+                    pair, [moves[p["move_id"]] for p in pair], kind == "early"
+                )
             else:
                 pair = [moves[record_a.id], moves[record_b.id]]
                 shape = self.document_shape(kind, pair)
@@ -2058,7 +2286,9 @@ class Exemplars:
         for table in (self.tags, self.taxes):
             if table[ids[0]] != table[ids[1]]:
                 raise Unsupported(f"{what}: exemplars with other taxes or tags")
-        template = self.template("account_move_line", what, rows, LINE_COLUMNS[kind])
+        template = self.template(
+            "account_move_line", f"{what} ({kind})", rows, LINE_COLUMNS[kind]
+        )
         return template, tuple(self.taxes[ids[0]]), tuple(self.tags[ids[0]])
 
     def follower(self, what, moves):
@@ -2160,29 +2390,54 @@ class Exemplars:
         rules["installment"] = label
         return rules
 
-    def payment_shape(self, payments, moves):
+    def payment_shape(self, payments, moves, early=False):
+        """A payment's templates; ``early``: paid early with a discount,
+        with the discount's lines (``LINE_COLUMNS["epd_*"]``)."""
         what = f"payment {moves[0]['name']}"
         shape = _Shape()
         shape.payment = self.template(
-            "account_payment", what, payments, PAYMENT_COLUMNS
+            "account_payment",
+            what,
+            payments,
+            EARLY_PAYMENT_COLUMNS if early else PAYMENT_COLUMNS,
         )
+        if early:
+            # the wizard's payments without a discount (see SETTLED)
+            shape.rules["full_payment"] = _Template(
+                self.columns["account_payment"], payments[0], FULL_PAYMENT_COLUMNS
+            )
         shape.move = self.template("account_move", what, moves, PAYMENT_MOVE)
-        kinds = {"liquidity": [], "counterpart": []}
+        kinds = defaultdict(list)
         for payment, move in zip(payments, moves, strict=True):
             rows = self.lines[move["id"]]
-            if len(rows) != 2:
-                raise Unsupported(f"{what}: {len(rows)} journal items")
             for row in rows:
                 if row["account_id"] == payment["outstanding_account_id"]:
                     kinds["liquidity"].append(row)
                 elif row["account_id"] == payment["destination_account_id"]:
                     kinds["counterpart"].append(row)
+                elif not early:
+                    raise Unsupported(f"{what}: journal item {row['name']}")
+                elif row["display_type"] != "epd":
+                    kinds["epd_exchange"].append(row)
+                elif row["tax_repartition_line_id"]:
+                    kinds["epd_tax"].append(row)
+                else:
+                    kinds["epd_base"].append(row)
         for kind, rows in kinds.items():
-            template, _taxes, tags = self.line(what, kind, rows)
-            shape.lines[kind] = [(template, tags)]
+            if len(rows) != 2:
+                raise Unsupported(f"{what}: {len(rows)} {kind} lines in the exemplars")
+            template, taxes, tags = self.line(what, kind, rows)
+            shape.lines[kind] = [
+                (template, tags, taxes) if kind.startswith("epd") else (template, tags)
+            ]
         labels = set()
         for payment, move in zip(payments, moves, strict=True):
             for row in self.lines[move["id"]]:
+                if row["account_id"] not in (
+                    payment["outstanding_account_id"],
+                    payment["destination_account_id"],
+                ):
+                    continue  # an early payment discount's
                 if not row["name"].endswith(payment["memo"]):
                     raise Unsupported(f"{what}: journal item label {row['name']}")
                 labels.add(row["name"][: -len(payment["memo"])])

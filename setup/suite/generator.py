@@ -90,9 +90,9 @@ def _batches(items, size=BATCH):
 def generate(env, plan, progress=None, writer="orm"):
     """Write ``plan`` into ``env``'s database; return what was created.
 
-    ``writer="sql"`` writes the invoices, credit notes and payments with
-    :mod:`suite.fast_ledger` (same rows, much faster); the rest always goes
-    through the ORM."""
+    ``writer="sql"`` writes the invoices, credit notes and payments (early
+    ones with their discount included) with :mod:`suite.fast_ledger` (same
+    rows, much faster); the rest always goes through the ORM."""
     progress = progress or Progress()
     env = env(context=dict(env.context, **QUIET_CONTEXT))
     companies = _companies(env, plan)
@@ -114,7 +114,6 @@ def generate(env, plan, progress=None, writer="orm"):
         # at 20,000 customers). Autovacuum would analyse them, later.
         for table in fast_ledger.TABLES:
             env.cr.execute(f"ANALYZE {table}")
-        payments += _early_payments(env, plan, companies, invoices)
     else:
         invoices = _invoices(env, plan, companies, partners, products, progress)
         refunds = _credit_notes(env, plan, companies, invoices, progress)
@@ -507,8 +506,8 @@ def _payments(env, plan, companies, invoices, progress):
 
 def _early_payments(env, plan, companies, invoices, by_company=None):
     """Pay the invoices paid early on a discount term with the discount, as
-    Odoo's payment wizard does. Used by both writers, after the other
-    payments of every company.
+    Odoo's payment wizard does, after the other payments of every company
+    (the SQL writer mirrors it: ``fast_ledger.Writer.write_early_payments``).
 
     The wizard makes the payments' values (one wizard per company and day:
     the discount depends on the payment date; one payment per invoice);
@@ -547,67 +546,12 @@ def _create_early_payments(env, companies, invoices, by_company):
     count = 0
     for key, company in companies.items():
         journal = _bank_journal(env, company)
-        register = env["account.payment.register"].with_company(company)
         by_day = defaultdict(list)
         for group in by_company[key][1]:
-            by_day[group[0].paid_date].append(invoices[group[0].key].id)
-        to_process = []
-        for day in sorted(by_day):
-            # the wizard on the invoices' open receivable lines, given rather
-            # than read from an active_ids context (a new environment a day)
-            lines = (
-                env["account.move"]
-                .browse(by_day[day])
-                .line_ids.filtered(
-                    lambda aml: (
-                        aml.account_type == "asset_receivable" and not aml.reconciled
-                    )
-                )
-            )
-            wizard = register.create(
-                {
-                    "line_ids": [(6, 0, lines.ids)],
-                    "payment_date": day,
-                    "journal_id": journal.id,
-                    "group_payment": False,
-                }
-            )
-            for batch in wizard.batches:
-                for line in batch["lines"]:
-                    one = {
-                        **batch,
-                        "payment_values": {
-                            **batch["payment_values"],
-                            "payment_type": "inbound",
-                        },
-                        "lines": line,
-                    }
-                    to_process.append(
-                        (wizard._create_payment_vals_from_batch(one), line.id)
-                    )
-        lines = env["account.move.line"].browse([line_id for _v, line_id in to_process])
-        to_process = [
-            (vals, line) for (vals, _id), line in zip(to_process, lines, strict=True)
-        ]
+            by_day[group[0].paid_date].append(invoices[group[0].key])
+        to_process = early_payment_values(env, company, journal, by_day)
         for chunk in _batches(to_process):
-            payments = (
-                env["account.payment"]
-                .with_company(company)
-                .with_context(skip_invoice_sync=True)
-                .create([vals for vals, _line in chunk])
-            )
-            payments.action_post()
-            env["account.move.line"]._reconcile_plan(
-                [
-                    payment.move_id.line_ids.filtered(
-                        lambda aml, line=line: aml.account_id == line.account_id
-                    )
-                    | line
-                    for payment, (_vals, line) in zip(payments, chunk, strict=True)
-                ]
-            )
-            for payment, (_vals, line) in zip(payments, chunk, strict=True):
-                line.move_id.matched_payment_ids += payment
+            pay_early(env, company, chunk)
             count += len(chunk)
             env.cr.commit()
             # each batch leaves environments in reference cycles; every new
@@ -615,6 +559,71 @@ def _create_early_payments(env, companies, invoices, by_company):
             # Environment.__new__ after a few thousand payments)
             gc.collect()
     return count
+
+
+def early_payment_values(env, company, journal, by_day):
+    """[(payment values, receivable line)] of the invoices in ``by_day``
+    ({payment date: invoices}), one payment an invoice, as Odoo's payment
+    wizard makes them (one wizard a day: the discount depends on the
+    payment date), in the wizard's order. Also used by ``fast_ledger``'s
+    exemplars."""
+    register = env["account.payment.register"].with_company(company)
+    to_process = []
+    for day in sorted(by_day):
+        # the wizard on the invoices' open receivable lines, given rather
+        # than read from an active_ids context (a new environment a day)
+        moves = env["account.move"].union(*by_day[day])
+        lines = moves.line_ids.filtered(
+            lambda aml: aml.account_type == "asset_receivable" and not aml.reconciled
+        )
+        wizard = register.create(
+            {
+                "line_ids": [(6, 0, lines.ids)],
+                "payment_date": day,
+                "journal_id": journal.id,
+                "group_payment": False,
+            }
+        )
+        for batch in wizard.batches:
+            for line in batch["lines"]:
+                one = {
+                    **batch,
+                    "payment_values": {
+                        **batch["payment_values"],
+                        "payment_type": "inbound",
+                    },
+                    "lines": line,
+                }
+                to_process.append(
+                    (wizard._create_payment_vals_from_batch(one), line.id)
+                )
+    lines = env["account.move.line"].browse([line_id for _v, line_id in to_process])
+    return [(vals, line) for (vals, _id), line in zip(to_process, lines, strict=True)]
+
+
+def pay_early(env, company, chunk):
+    """Create, post and reconcile the payments of ``chunk`` (from
+    :func:`early_payment_values`) as the wizard's ``_create_payments`` does,
+    in one batch; return them."""
+    payments = (
+        env["account.payment"]
+        .with_company(company)
+        .with_context(skip_invoice_sync=True)
+        .create([vals for vals, _line in chunk])
+    )
+    payments.action_post()
+    env["account.move.line"]._reconcile_plan(
+        [
+            payment.move_id.line_ids.filtered(
+                lambda aml, line=line: aml.account_id == line.account_id
+            )
+            | line
+            for payment, (_vals, line) in zip(payments, chunk, strict=True)
+        ]
+    )
+    for payment, (_vals, line) in zip(payments, chunk, strict=True):
+        line.move_id.matched_payment_ids += payment
+    return payments
 
 
 def _write_offs(env, plan, companies, invoices):

@@ -226,10 +226,14 @@ class Snapshot:
             )
         return number
 
-    def relation(self, name, table):
+    def relation(self, name, table, right_table=None):
+        """The pairs of relation ``name``, ``table``'s side by natural key
+        (and the other side too, when it is a ledger row of
+        ``right_table``)."""
         keys = self.keys[table]
+        right_keys = self.keys[right_table] if right_table else {}
         return {
-            (keys[left], right)
+            (keys[left], right_keys.get(right, right) if right_table else right)
             for left, rights in self.rels[name].items()
             if left in keys
             for right in rights
@@ -265,12 +269,14 @@ def compare(orm, sql, report):
                 f"sql {found!r}"
             )
         problems += len(missing) + len(extra) + sum(columns.values())
-    for name, table in (
-        ("taxes", "account_move_line"),
-        ("tags", "account_move_line"),
-        ("followers", "account_move"),
+    for name, table, right_table in (
+        ("taxes", "account_move_line", None),
+        ("tags", "account_move_line", None),
+        ("followers", "account_move", None),
+        ("matched_payments", "account_move", "account_payment"),
     ):
-        left, right = orm.relation(name, table), sql.relation(name, table)
+        left = orm.relation(name, table, right_table)
+        right = sql.relation(name, table, right_table)
         differ = len(left ^ right)
         report(
             f"{name} of {table}: {len(left)} (orm) / {len(right)} (sql), "
