@@ -119,6 +119,7 @@ def generate(env, plan, progress=None, writer="orm"):
         refunds = _credit_notes(env, plan, companies, invoices, progress)
         payments = _payments(env, plan, companies, invoices, progress)
     write_offs = _write_offs(env, plan, companies, invoices)
+    disputes = _disputes(env, plan, invoices, progress)
     bank_lines = _bank_lines(env, plan, companies, partners, invoices, progress)
     orders = _sale_orders(env, plan, companies, partners, products, progress)
     portal = _portal_user(env, plan, companies, partners, invoices)
@@ -130,6 +131,7 @@ def generate(env, plan, progress=None, writer="orm"):
         "credit_notes": refunds,
         "payments": payments,
         "write_offs": write_offs,
+        "disputes": disputes,
         "bank_lines": bank_lines,
         "sale_orders": orders,
         "portal_customer": portal.name,
@@ -699,6 +701,87 @@ def _write_offs(env, plan, companies, invoices):
         count += len(entries)
     env.cr.commit()
     return count
+
+
+# What customers contest, and what the collector answers when the invoice
+# stands (in the customer's language).
+DISPUTE_REASONS = ("price", "quantity", "damaged", "not_delivered", "not_received")
+DISPUTE_TEXTS = {
+    "en_US": (
+        "The customer contests this invoice.",
+        "Checked with the order and the delivery note: the invoice is right.",
+    ),
+    "fr_FR": (
+        "Le client conteste cette facture.",
+        "Vérifié avec la commande et le bon de livraison : la facture est juste.",
+    ),
+}
+
+
+def _disputes(env, plan, invoices, progress):
+    """The disputes of the plan's disputed invoices, as collectors recorded
+    them: accepted with the invoice's credit note, rejected when the invoice
+    was paid in full after all, still open (new or under investigation) on
+    the unpaid ones."""
+    import random  # noqa: PLC0415 - local: only this step draws
+
+    rng = random.Random(plan.seed + 2)
+    reasons = [
+        env.ref(f"collections_management.dispute_reason_{name}")
+        for name in DISPUTE_REASONS
+    ]
+    todo = [inv for inv in plan.invoices if inv.disputed and not inv.write_off]
+    # read together, not among all the invoices (prefetching)
+    moves = env["account.move"].browse([invoices[inv.key].id for inv in todo])
+    vals = []
+    for inv, move in zip(todo, moves, strict=True):
+        partner = move.commercial_partner_id
+        described, answer = DISPUTE_TEXTS.get(partner.lang, DISPUTE_TEXTS["en_US"])
+        opened = min(plan.today, inv.invoice_date + timedelta(days=rng.randint(5, 40)))
+        values = {
+            "partner_id": partner.id,
+            "company_id": move.company_id.id,
+            "move_ids": [(6, 0, move.ids)],
+            "reason_id": rng.choice(reasons).id,
+            "description": described,
+        }
+        credit_notes = move.reversal_move_ids
+        if credit_notes:
+            settled = credit_notes[0].invoice_date
+            values.update(
+                state="accepted",
+                amount=sum(credit_notes.mapped("amount_total")),
+                credit_note_ids=[(6, 0, credit_notes.ids)],
+            )
+        elif inv.paid_date:
+            settled = inv.paid_date
+            values.update(
+                state="rejected",
+                amount=move.currency_id.round(
+                    move.amount_total * rng.choice([0.1, 0.2, 0.5, 1.0])
+                ),
+                resolution=answer,
+            )
+        else:
+            settled = None
+            values.update(
+                state="investigation" if rng.random() < 0.5 else "new",
+                amount=move.currency_id.round(
+                    move.amount_residual * rng.choice([0.2, 0.5, 1.0])
+                ),
+            )
+        values["date"] = min(opened, settled) if settled else opened
+        values["settled_date"] = settled
+        vals.append(values)
+    Dispute = env["collection.dispute"]
+    done = 0
+    for chunk in _batches(vals):
+        Dispute.create(chunk)
+        done += len(chunk)
+        progress.step("disputes", done, len(vals))
+        env.cr.commit()
+    progress.step("disputes", done, len(vals) or 1)
+    return done
 
 
 @contextmanager
