@@ -1125,28 +1125,32 @@ class Writer:
             plain = [group for group, is_early in co.groups if not is_early]
             for start in range(0, len(plain), BATCH):
                 chunk = plain[start : start + BATCH]
-                payments = [self.payment(co, group) for group in chunk]
-                self.number(payments, co.bank_journal)
-                for move in payments:
-                    self.write_payment(move)
-                self.reconcile(
+                self.post_payments(
                     co,
-                    touch=True,
-                    plans=[
-                        [move.amls[1]]
-                        + [
-                            a
-                            for inv in group
-                            for a in self.invoices[inv.key].amls
-                            if not a.is_reconciled()
-                        ]
-                        for move, group in zip(payments, chunk, strict=True)
-                    ],
+                    [self.payment(co, group) for group in chunk],
+                    [[self.invoices[inv.key] for inv in group] for group in chunk],
                 )
                 done += len(chunk)
                 self.progress.step("payments", done, total)
         self.count["payments"] = total
         self.progress.step("payments", total, total)
+
+    def post_payments(self, co, payments, invoices):
+        """Name a batch of payments, then reconcile each with its invoices
+        (``invoices``: a list per payment), as one ``_reconcile_plan`` call
+        of the ORM writer does."""
+        self.number(payments, co.bank_journal)
+        for move in payments:
+            self.write_payment(move)
+        self.reconcile(
+            co,
+            touch=True,
+            plans=[
+                [move.amls[1]]
+                + [a for inv in moves for a in inv.amls if not a.is_reconciled()]
+                for move, moves in zip(payments, invoices, strict=True)
+            ],
+        )
 
     def payment(self, co, group):
         invoices = list(dict.fromkeys(self.invoices[inv.key] for inv in group))
@@ -1198,18 +1202,10 @@ class Writer:
                 todo.extend(self.wizard_order(co, day, by_day[day]))
             for start in range(0, len(todo), BATCH):
                 chunk = todo[start : start + BATCH]
-                payments = [self.early_payment(co, *item) for item in chunk]
-                self.number(payments, co.bank_journal)
-                for move in payments:
-                    self.write_payment(move)
-                self.reconcile(
+                self.post_payments(
                     co,
-                    touch=True,
-                    plans=[
-                        [move.amls[1]]
-                        + [a for a in move.invoice.amls if not a.is_reconciled()]
-                        for move in payments
-                    ],
+                    [self.early_payment(co, *item) for item in chunk],
+                    [[invoice] for invoice, _day, _discounted in chunk],
                 )
                 done += len(chunk)
                 self.progress.step("early payments", done, total)
