@@ -192,9 +192,9 @@ PAYMENT_COLUMNS = (
     *STAMPS,
 )
 # The payment wizard's payments with a discount keep the values of these
-# computed columns from before their journal entry (the ORM writer's read
-# 0.0, False, True): the exemplars' are copied. Those it makes without a
-# discount get them computed, as other payments.
+# computed columns (and of is_matched) from before their journal entry: the
+# ORM writer's read 0.0 and False (and True). The exemplars' are copied.
+# Those it makes without a discount get them computed, as other payments.
 SETTLED = ("amount_company_currency_signed", "is_reconciled")
 EARLY_PAYMENT_COLUMNS = tuple(c for c in PAYMENT_COLUMNS if c not in SETTLED)
 FULL_PAYMENT_COLUMNS = (*PAYMENT_COLUMNS, "is_matched")

@@ -715,8 +715,8 @@ DISPUTE_TEXTS = {
 def _disputes(env, plan, invoices, progress):
     """The disputes of the plan's disputed invoices, as collectors recorded
     them: accepted with the invoice's credit note, rejected when the invoice
-    was paid in full after all, still open (new or under investigation) on
-    the unpaid ones."""
+    was paid after all (in full or in part), still open (new or under
+    investigation) on the unpaid ones."""
     import random  # noqa: PLC0415 - local: only this step draws
 
     rng = random.Random(plan.seed + 2)
