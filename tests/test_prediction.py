@@ -195,6 +195,58 @@ def test_payments_moved_into_the_future_leave_earlier_features_alone():
     )
 
 
+def test_a_customer_paying_on_the_15th_is_expected_on_the_15th():
+    # R pays on the 15th of the month, whatever the due date: 13 to 15 days
+    # after a due date at the month's turn.
+    paid = [
+        invoice("R1", "2024-01-01", "2024-01-31", "2024-02-15", customer="R"),
+        invoice("R2", "2024-02-01", "2024-03-02", "2024-03-15", customer="R"),
+        invoice("R3", "2024-03-01", "2024-03-31", "2024-04-15", customer="R"),
+        invoice("R4", "2024-04-01", "2024-05-01", "2024-05-15", customer="R"),
+    ]
+    mid_month = invoice("R5", "2024-06-01", "2024-07-10", customer="R")
+    turn = invoice("R6", "2024-06-01", "2024-07-01", customer="R")
+    history = History([*paid, mid_month, turn])
+    f = prediction.features(mid_month, history, "EUR")
+    assert f["median_delay"] == 14.5 and f["usual_day_spread"] == 0.0
+    # due 10 July + 14 days (the middle of 13-15) is 24 July: the nearest
+    # 15th is 9 days before
+    assert (f["to_usual_day"], f["habit_delay"]) == (-9.0, 5.0)
+    assert prediction.features(turn, history, "EUR")["habit_delay"] == 14.0
+    # the median alone expects 24 July; the habit, the 15th
+    assert MedianBaseline().expected_date(mid_month, history) == D("2024-07-25")
+    # The test can fail: a customer paying on any day has no usual day.
+    scattered = [
+        dataclasses.replace(inv, paid_date=inv.paid_date + timedelta(days=shift))
+        for inv, shift in zip(paid, (0, 6, -9, 3), strict=True)
+    ]
+    f = prediction.features(mid_month, History([*scattered, mid_month]), "EUR")
+    assert f["usual_day_spread"] > prediction.RUN_MAX_SPREAD
+    assert f["habit_delay"] == f["median_delay"]
+
+
+def test_a_customer_paying_on_fridays_is_expected_on_a_friday():
+    # Q pays on Fridays only; 2024-01-05 is a Friday.
+    fridays = [D("2024-01-05") + timedelta(weeks=5 * k) for k in range(5)]
+    paid = [
+        Invoice(
+            id=f"Q{k}",
+            customer="Q",
+            invoice_date=day - timedelta(days=33 + k),
+            due_date=day - timedelta(days=3 + k),
+            paid_date=day,
+            amount=500.0,
+            currency="EUR",
+        )
+        for k, day in enumerate(fridays)
+    ]
+    later = invoice("Q9", "2024-06-03", "2024-07-03", customer="Q")  # a Wednesday
+    f = prediction.features(later, History([*paid, later]), "EUR")
+    assert f["usual_weekday_share"] == 1.0
+    assert f["median_delay"] == 5.0  # delays 3 to 7 days: Monday 8 July
+    assert (f["to_usual_weekday"], f["habit_delay"]) == (-3.0, 2.0)  # Friday 5th
+
+
 def test_bulk_features_are_the_single_ones(small):
     invoices, history, _model = small
     sample = invoices[::97]

@@ -66,6 +66,16 @@ FEATURES = (
     "days_since_last_payment",  # -1 without payment
     "mean_paid_days_to_month_end",
     "std_paid_days_to_month_end",
+    # The customer's payment run: many pay on one day of the month (the
+    # last working day, the 10th...) or one weekday. The usual day is the
+    # day of the month, or the days to the month end, its payments spread
+    # least around; "to usual" is the signed number of days from the due
+    # date + median_delay to the nearest such day.
+    "usual_day_spread",
+    "to_usual_day",
+    "usual_weekday_share",  # share of its payments made on its usual weekday
+    "to_usual_weekday",
+    "habit_delay",  # median_delay moved to the usual day when there is one
     # The customer's invoices issued strictly before the invoice date.
     "prior_invoices",
     "prior_disputed",
@@ -82,7 +92,14 @@ _Z_LEVELS = tuple(i / 200 for i in range(201))  # quantiles of the residuals kep
 _NORMAL_90 = 1.2815515655446004  # standard normal quantile at 90 %
 _SPAN = 4_000_000  # above any date ordinal: customer code * _SPAN + ordinal
 _EPOCH = date(1970, 1, 1).toordinal()
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+# A customer pays in runs on a usual day of the month when its payments (at
+# least RUN_MIN_PAYMENTS) spread at most RUN_MAX_SPREAD days around it, on a
+# usual weekday when at least RUN_MIN_WEEKDAY_SHARE of them fall on it.
+RUN_MIN_PAYMENTS = 3
+RUN_MAX_SPREAD = 2.0
+RUN_MIN_WEEKDAY_SHARE = 0.8
+RUN_WINDOW = 20  # delays further than this from the median do not place the run
 FIT_THREADS = 1  # OpenMP threads of scikit-learn while learning
 
 # Why train_and_evaluate keeps or refuses the model.
@@ -186,7 +203,10 @@ class History:
             issued[order],
         )
         delay = (paid_on - due).astype(float)
-        month_end = _month_fields(paid_on)[2].astype(float)
+        _month, day_of_month, month_end = _month_fields(paid_on)
+        month_end = month_end.astype(float)
+        day_of_month = day_of_month.astype(float)
+        weekday = (paid_on - 1) % 7
         self._paid_key = code * _SPAN + paid_on
         self._paid_start = np.searchsorted(code, customers)
         self._paid_on = np.append(paid_on, 0)  # a sentinel: never empty
@@ -199,11 +219,16 @@ class History:
             "reminders": _prefix(reminders[order]),
             "month_end": _prefix(month_end),
             "month_end2": _prefix(month_end**2),
+            "month_day": _prefix(day_of_month),
+            "month_day2": _prefix(day_of_month**2),
         }
+        for number in range(7):
+            self._sums[f"weekday{number}"] = _prefix(weekday == number)
         # Running median and weighted mean of each customer's delays, in
         # payment order: position j holds them over the customer's first
         # payments up to j.
         median = np.zeros(len(delay) + 1)
+        middle = np.zeros(len(delay) + 1)
         ewm = np.zeros(len(delay) + 1)
         values = delay.tolist()
         for start, end in zip(self._paid_start[:-1], self._paid_start[1:], strict=True):
@@ -214,12 +239,16 @@ class History:
                 median[j] = (
                     seen[half] if len(seen) % 2 else (seen[half - 1] + seen[half]) / 2
                 )
+                # the middle of the delays within a month of the median
+                low = bisect.bisect_left(seen, median[j] - RUN_WINDOW)
+                high = bisect.bisect_right(seen, median[j] + RUN_WINDOW) - 1
+                middle[j] = (seen[low] + seen[high]) / 2
                 if j > start:
                     weighted += EWM_WEIGHT * (values[j] - weighted)
                 else:
                     weighted = values[j]
                 ewm[j] = weighted
-        self._median, self._ewm = median, ewm
+        self._median, self._middle, self._ewm = median, middle, ewm
 
     def _code(self, customers):
         return np.fromiter(
@@ -267,10 +296,18 @@ class History:
             earlier_n > 0, recent - earlier / np.maximum(earlier_n, 1), 0.0
         )
         month_end = np.where(has, total("month_end") / n, 0.0)
+
+        def spread(name, mean):
+            square = np.where(has, total(name + "2") / n, 0.0)
+            return np.sqrt(np.maximum(square - mean**2, 0.0))
+
+        month_day = np.where(has, total("month_day") / n, 0.0)
+        weekdays = np.stack([total(f"weekday{d}") for d in range(7)])
         out = {
             "paid_count": count.astype(float),
             "mean_delay": mean,
             "median_delay": np.where(has, self._median[last], 0.0),
+            "middle_delay": np.where(has, self._middle[last], 0.0),
             "std_delay": np.sqrt(
                 np.maximum(np.where(has, total("delay2") / n, 0.0) - mean**2, 0.0)
             ),
@@ -285,11 +322,11 @@ class History:
                 has, days - self._paid_on[last], -1
             ).astype(float),
             "mean_paid_days_to_month_end": month_end,
-            "std_paid_days_to_month_end": np.sqrt(
-                np.maximum(
-                    np.where(has, total("month_end2") / n, 0.0) - month_end**2, 0.0
-                )
-            ),
+            "std_paid_days_to_month_end": spread("month_end", month_end),
+            "mean_paid_month_day": month_day,
+            "std_paid_month_day": spread("month_day", month_day),
+            "usual_weekday": weekdays.argmax(axis=0).astype(float),
+            "usual_weekday_share": np.where(has, weekdays.max(axis=0) / n, 0.0),
         }
         first = self._issued_start[code]
         prior = np.searchsorted(self._issued_key, code * _SPAN + days) - first
@@ -334,6 +371,7 @@ class History:
             ),
             amount_vs_usual=np.where(np.isnan(usual), 0.0, log_amount - usual),
         )
+        columns.update(_to_usual_days(issued, due, columns))
         columns["term_adjusted_delay"] = np.where(
             columns["paid_count"] > 0,
             columns["mean_days_to_pay"] - columns["term_days"],
@@ -349,6 +387,59 @@ class History:
         for i, name in enumerate(FEATURES):
             out[:, i] = columns[name]
         return out
+
+
+def _nearest(offset, period):
+    """``offset`` days wrapped to the nearest repetition of a ``period``:
+    between -period/2 (excluded) and period/2."""
+    half = (period - 1) // 2
+    return (offset + half) % period - half
+
+
+def _to_usual_days(issued, due, columns):
+    """The payment-run features of :data:`FEATURES`, from the customer
+    statistics in ``columns`` (which loses its helper statistics) and the
+    due dates (ordinals): where the invoice would be paid after its usual
+    delay, and how far that day is from the customer's usual paying day of
+    the month and weekday."""
+    # A customer paying in monthly runs pays each invoice in the run of a
+    # window of a month after its due date: the window's middle, not the
+    # median of its delays, places the run.
+    # An invoice is not paid before it is received: its window starts at
+    # its date at the earliest.
+    expected = np.maximum(
+        due + _round_days(columns.pop("middle_delay")), issued + RUN_WINDOW // 2
+    )
+    _month, day, to_end = _month_fields(expected)
+    length = day + to_end  # days in the expected day's month
+    by_day = columns.pop("std_paid_month_day")
+    by_end = columns["std_paid_days_to_month_end"]
+    to_day = _nearest(_round_days(columns.pop("mean_paid_month_day")) - day, length)
+    to_month_end = _nearest(
+        to_end - _round_days(columns["mean_paid_days_to_month_end"]), length
+    )
+    has = columns["paid_count"] > 0
+    weekday = (due + _round_days(columns["median_delay"]) - 1) % 7
+    to_weekday = _nearest(columns.pop("usual_weekday").astype(np.int64) - weekday, 7)
+    out = {
+        "usual_day_spread": np.where(has, np.minimum(by_day, by_end), 31.0),
+        "to_usual_day": np.where(
+            has, np.where(by_day < by_end, to_day, to_month_end), 0
+        ).astype(float),
+        "to_usual_weekday": np.where(has, to_weekday, 0).astype(float),
+    }
+    regular = (columns["paid_count"] >= RUN_MIN_PAYMENTS) & (
+        out["usual_day_spread"] <= RUN_MAX_SPREAD
+    )
+    weekly = (columns["paid_count"] >= RUN_MIN_PAYMENTS) & (
+        columns["usual_weekday_share"] >= RUN_MIN_WEEKDAY_SHARE
+    )
+    out["habit_delay"] = np.where(
+        regular,
+        expected - due + out["to_usual_day"],
+        columns["median_delay"] + np.where(weekly, out["to_usual_weekday"], 0.0),
+    )
+    return out
 
 
 def features(invoice, history, company_currency=None):
@@ -730,7 +821,7 @@ def fit(train_invoices, history, company_currency, seed=0):
         )
     X = history.matrix(paid, company_currency)
     y = np.array([inv.delay for inv in paid], float)
-    offset = FEATURES.index("median_delay")
+    offset = FEATURES.index("habit_delay")
     trees = dict(
         early_stopping=False,
         random_state=seed,
