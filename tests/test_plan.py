@@ -1,7 +1,7 @@
 """The demo data plan: reproducible, and shaped like a real ledger."""
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from suite.plan import BANK_LINE_MIX, SEGMENTS, communication, iban, make_plan
 
@@ -67,6 +67,49 @@ def test_payments_follow_segments():
     assert any(i.refund_share for i in plan.invoices)
     assert any(i.write_off for i in plan.invoices)
     assert len({i.currency for i in plan.invoices}) >= 2
+
+
+def test_customers_pay_by_habit():
+    plan = make_plan(2000, seed=5, today=TODAY)
+    customers = {c.key: c for c in plan.customers}
+    runs = Counter(c.habit.run for c in plan.customers)
+    assert all(runs[run] > 150 for run in ("month_end", "month_day", "weekday", "any"))
+    by_run = {run: [] for run in runs}
+    for invoice in plan.invoices:
+        customer = customers[invoice.customer]
+        early = (invoice.paid_date or TODAY) < invoice.invoice_date + timedelta(7)
+        if invoice.paid_date and not invoice.group and not early:
+            by_run[customer.habit.run].append((customer.habit, invoice.paid_date))
+    assert all(day.weekday() < 5 for pairs in by_run.values() for _h, day in pairs)
+    # the last working day of the month
+    assert all(
+        (day + timedelta(1)).month != day.month or day.weekday() == 4
+        for _habit, day in by_run["month_end"]
+    )
+    assert all(
+        (day + timedelta(3)).month != day.month
+        for _habit, day in by_run["month_end"]
+        if day.weekday() == 4
+    )
+    # their day of the month, or the Monday after it
+    assert all(
+        day.day - habit.run_day in ((0, 1, 2) if day.weekday() == 0 else (0,))
+        for habit, day in by_run["month_day"]
+    )
+    assert all(day.weekday() == habit.run_day for habit, day in by_run["weekday"])
+    # The same seed gives the same habits.
+    again = make_plan(2000, seed=5, today=TODAY)
+    assert [c.habit for c in again.customers] == [c.habit for c in plan.customers]
+    # Customers taking early-payment discounts take nearly all of them.
+    early = {True: Counter(), False: Counter()}
+    for invoice in plan.invoices:
+        customer = customers[invoice.customer]
+        if invoice.paid_date and customer.payment_term.endswith("early_discount"):
+            taker = customer.habit.discount > 0.5
+            days = (invoice.paid_date - invoice.invoice_date).days
+            early[taker][days <= 7] += 1
+    assert early[True][True] > 4 * early[True][False]
+    assert early[False][False] > 4 * early[False][True]
 
 
 def test_bank_lines_mix():

@@ -7,6 +7,7 @@ decisions here keeps them testable without Odoo and lets a faster writer
 reuse them.
 """
 
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,6 +22,20 @@ SEGMENTS = {
     "difficulty": dict(share=0.10, late=(60, 40), partial=0.30, dispute=0.05),
     "key_account": dict(share=0.05, late=(4, 5), partial=0.02, dispute=0.03),
 }
+
+# How customers' accounts payable pay, per segment: the share paying in a
+# monthly run on the last working day of the month, on a fixed day of the
+# month, or on a fixed weekday; the others pay on any working day.
+PAYMENT_RUNS = {
+    "reliable": dict(month_end=0.10, month_day=0.05, weekday=0.15),
+    "slow": dict(month_end=0.30, month_day=0.15, weekday=0.20),
+    "chronic": dict(month_end=0.30, month_day=0.15, weekday=0.15),
+    "disputer": dict(month_end=0.20, month_day=0.10, weekday=0.20),
+    "difficulty": dict(month_end=0.15, month_day=0.10, weekday=0.10),
+    "key_account": dict(month_end=0.50, month_day=0.20, weekday=0.20),
+}
+RUN_DAYS = (5, 10, 15, 20, 25)  # the fixed days of the month payers choose
+RUN_PERIOD = {"month_end": 30, "month_day": 30, "weekday": 7, "any": 1}
 
 FR_TRADES = [
     "Boulangerie",
@@ -183,6 +198,7 @@ class Customer:
     bank_account: str
     payment_term: str  # xml id suffix of an account.payment.term
     payer_name: str  # how the bank writes the payer's name
+    habit: object = None  # how it pays: a Habit, drawn by make_plan
 
 
 @dataclass
@@ -371,6 +387,7 @@ def make_plan(
         plan.customers.append(_customer(rng, key, taken))
     groups = iter(range(1, 10**9))
     for customer in plan.customers:
+        customer.habit = _habit(random.Random(f"habit-{seed}-{customer.key}"), customer)
         invoices = _customer_invoices(
             rng,
             customer,
@@ -400,9 +417,75 @@ def make_plan(
     return plan
 
 
+@dataclass
+class Habit:
+    """How one customer pays, the same over the years: its own usual delay
+    around its segment's, how that delay drifts, how much later it pays
+    bigger invoices, and its payment run."""
+
+    delay: float  # usual days after the due date
+    spread: float  # spread of one invoice's delay around it
+    drift: float  # days added per year over the history
+    amount_effect: float  # days added per doubling of the amount
+    run: str  # "month_end", "month_day", "weekday" or "any"
+    run_day: int = 0  # day of the month, or weekday (Monday 0)
+    discount: float = 0.0  # chance of paying early for an early-payment discount
+
+
+def _habit(rng, customer):
+    """A customer's paying habit, drawn with its own random stream so that
+    everything else in the plan stays the same whatever the habits."""
+    mean, spread = SEGMENTS[customer.segment]["late"]
+    if customer.segment == "difficulty":
+        drift = rng.uniform(0.0, 30.0)  # getting worse
+    elif customer.segment in ("slow", "chronic") and rng.random() < 0.3:
+        drift = rng.uniform(-10.0, 10.0)
+    else:
+        drift = 0.0
+    run = _weighted(rng, list(PAYMENT_RUNS[customer.segment].items()) + [("any", 1.0)])
+    run_day = (
+        rng.choice(RUN_DAYS)
+        if run == "month_day"
+        else rng.choice([1, 3, 4])  # Tuesday, Thursday or Friday
+        if run == "weekday"
+        else 0
+    )
+    return Habit(
+        delay=rng.gauss(mean, 0.6 * spread) - RUN_PERIOD[run] / 2,
+        spread=0.5 * spread,
+        drift=drift,
+        amount_effect=0.0 if customer.segment == "reliable" else rng.uniform(0, 4),
+        run=run,
+        run_day=run_day,
+        # Accounts payable that take discounts take nearly all of them.
+        discount=0.9 if rng.random() < 0.4 else 0.05,
+    )
+
+
+def _payment_day(habit, day):
+    """The first day on or after ``day`` on which the customer's payment
+    run pays; banks credit on working days only."""
+    if habit.run == "month_end":
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        day = following - timedelta(days=1)
+        while day.weekday() >= 5:  # the last working day of the month
+            day -= timedelta(days=1)
+        return day
+    if habit.run == "month_day":
+        run = day.replace(day=habit.run_day)
+        if run < day:
+            run = date(day.year + day.month // 12, day.month % 12 + 1, habit.run_day)
+        day = run
+    elif habit.run == "weekday":
+        day += timedelta(days=(habit.run_day - day.weekday()) % 7)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 def _customer_invoices(rng, customer, today, per_customer, history_days, first_key):
     """A customer's invoices over the history and how each was settled."""
-    segment = SEGMENTS[customer.segment]
+    segment, habit = SEGMENTS[customer.segment], customer.habit
     count = max(1, int(rng.gauss(per_customer, per_customer / 3)))
     if customer.segment == "key_account":
         count *= 2
@@ -427,9 +510,15 @@ def _customer_invoices(rng, customer, today, per_customer, history_days, first_k
             lines=lines,
         )
         due = day + timedelta(days=TERM_DAYS[customer.payment_term])
-        mean, spread = segment["late"]
-        late = int(rng.gauss(mean, spread))
-        if customer.payment_term.endswith("early_discount") and rng.random() < 0.4:
+        late = habit.delay + habit.spread * rng.gauss(0.0, 1.0)
+        late += habit.drift * ((day - today).days + history_days / 2) / 365
+        amount = sum(quantity * price for _product, quantity, price in lines)
+        late += habit.amount_effect * math.log2(amount / (500.0 * scale))
+        early = (
+            customer.payment_term.endswith("early_discount")
+            and rng.random() < habit.discount
+        )
+        if early:
             late = -TERM_DAYS[customer.payment_term] + rng.randint(1, 6)  # discount
         invoice.disputed = rng.random() < segment["dispute"]
         if invoice.disputed:
@@ -438,7 +527,9 @@ def _customer_invoices(rng, customer, today, per_customer, history_days, first_k
                 invoice.refund_share = rng.choice([0.1, 0.2, 0.5, 1.0])
         if customer.segment == "difficulty" and rng.random() < 0.08:
             late = 10**4  # never paid
-        paid = max(day, due + timedelta(days=late))
+        paid = max(day, due + timedelta(days=round(late)))
+        if late < 10**4 and not (early and not invoice.disputed):
+            paid = _payment_day(habit, paid)  # early: within the discount's days
         if paid <= today and invoice.refund_share < 1.0:
             invoice.paid_date = paid
             if rng.random() < segment["partial"]:
