@@ -69,8 +69,9 @@ FEATURES = (
     # The customer's payment run: many pay on one day of the month (the
     # last working day, the 10th...) or one weekday. The usual day is the
     # day of the month, or the days to the month end, its payments spread
-    # least around; "to usual" is the signed number of days from the due
-    # date + median_delay to the nearest such day.
+    # least around; "to usual" is the signed number of days from the day
+    # the invoice is expected by the customer's past delays to the nearest
+    # such day (see _to_usual_days).
     "usual_day_spread",
     "to_usual_day",
     "usual_weekday_share",  # share of its payments made on its usual weekday
@@ -100,6 +101,7 @@ RUN_MIN_PAYMENTS = 3
 RUN_MAX_SPREAD = 2.0
 RUN_MIN_WEEKDAY_SHARE = 0.8
 RUN_WINDOW = 20  # delays further than this from the median do not place the run
+HALF_MONTH = 15
 FIT_THREADS = 1  # OpenMP threads of scikit-learn while learning
 
 # Why train_and_evaluate keeps or refuses the model.
@@ -239,7 +241,7 @@ class History:
                 median[j] = (
                     seen[half] if len(seen) % 2 else (seen[half - 1] + seen[half]) / 2
                 )
-                # the middle of the delays within a month of the median
+                # the middle of the delays within RUN_WINDOW of the median
                 low = bisect.bisect_left(seen, median[j] - RUN_WINDOW)
                 high = bisect.bisect_right(seen, median[j] + RUN_WINDOW) - 1
                 middle[j] = (seen[low] + seen[high]) / 2
@@ -267,8 +269,9 @@ class History:
 
     def customer_stats(self, customers, days):
         """What was known of each customer on each day (date ordinals):
-        a dict of arrays, one per history feature of :data:`FEATURES`, and
-        ``mean_log_amount`` of the prior invoices (nan without any)."""
+        a dict of arrays, one per history feature of :data:`FEATURES`, with
+        ``mean_log_amount`` of the prior invoices (nan without any) and the
+        statistics of its paying days that :func:`_to_usual_days` reads."""
         code = self._code(customers)
         days = np.asarray(days, dtype=np.int64)
         known = code >= 0
@@ -408,7 +411,7 @@ def _to_usual_days(issued, due, columns):
     # An invoice is not paid before it is received: its window starts at
     # its date at the earliest.
     expected = np.maximum(
-        due + _round_days(columns.pop("middle_delay")), issued + RUN_WINDOW // 2
+        due + _round_days(columns.pop("middle_delay")), issued + HALF_MONTH
     )
     _month, day, to_end = _month_fields(expected)
     length = day + to_end  # days in the expected day's month
