@@ -433,8 +433,11 @@ class Habit:
 
 
 def _habit(rng, customer):
-    """A customer's paying habit, drawn with its own random stream so that
-    everything else in the plan stays the same whatever the habits."""
+    """A customer's paying habit, drawn from the customer's own random
+    stream (seed and key): the same customer keeps the same habit whatever
+    is drawn for the customers before it. (The plan's other draws do follow
+    the payments: a partial payment is only drawn for an invoice paid by
+    today.)"""
     mean, spread = SEGMENTS[customer.segment]["late"]
     if customer.segment == "difficulty":
         drift = rng.uniform(0.0, 30.0)  # getting worse
