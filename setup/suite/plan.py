@@ -468,17 +468,15 @@ def _habit(rng, customer):
 def _payment_day(habit, day):
     """The first day on or after ``day`` on which the customer's payment
     run pays; banks credit on working days only."""
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     if habit.run == "month_end":
-        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
         day = following - timedelta(days=1)
         while day.weekday() >= 5:  # the last working day of the month
             day -= timedelta(days=1)
         return day
     if habit.run == "month_day":
         run = day.replace(day=habit.run_day)
-        if run < day:
-            run = date(day.year + day.month // 12, day.month % 12 + 1, habit.run_day)
-        day = run
+        day = run if run >= day else following.replace(day=habit.run_day)
     elif habit.run == "weekday":
         day += timedelta(days=(habit.run_day - day.weekday()) % 7)
     while day.weekday() >= 5:
