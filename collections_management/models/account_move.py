@@ -139,6 +139,17 @@ class AccountMove(models.Model):
         excluded_label = self.env._("Customer excluded from follow-up")
         paused_label = self.env._("Paused by a user")
         disputed = self._collection_disputed_amounts()
+        # the commitments are read from their side, in one search each: the
+        # run asks this of every open invoice of a company at once
+        disputes = self._collection_first_commitment(
+            "collection.dispute", [("is_open", "=", True)]
+        )
+        plans = self._collection_first_commitment(
+            "collection.payment.plan", [("state", "=", "active")]
+        )
+        promises = self._collection_first_commitment(
+            "collection.promise", [("state", "=", "open")]
+        )
         for company in self.company_id:
             moves = self.filtered(lambda m, c=company: m.company_id == c)
             # read the company-dependent flag for all partners at once
@@ -152,26 +163,41 @@ class AccountMove(models.Model):
                     reasons[move.id] = excluded_label
                 elif move.collection_paused:
                     reasons[move.id] = paused_label
-                elif reason := move._collection_commitment_reason(disputed):
+                elif reason := move._collection_commitment_reason(
+                    disputed,
+                    disputes.get(move.id),
+                    plans.get(move.id),
+                    promises.get(move.id),
+                ):
                     reasons[move.id] = reason
         return reasons
 
-    def _collection_commitment_reason(self, disputed):
+    def _collection_first_commitment(self, model, domain):
+        """{invoice id: its first commitment of ``model`` within ``domain``}
+        for the invoices of ``self``, in the commitments' order."""
+        ids = set(self.ids)
+        first = {}
+        for commitment in self.env[model].search(
+            domain + [("move_ids", "in", self.ids)]
+        ):
+            for move_id in commitment.move_ids.ids:
+                if move_id in ids:
+                    first.setdefault(move_id, commitment)
+        return first
+
+    def _collection_commitment_reason(self, disputed, dispute, plan, promise):
         self.ensure_one()
-        dispute = self.collection_dispute_ids.filtered("is_open")[:1]
         if dispute and self.id not in disputed:
             return self.env._(
                 "In dispute (%(dispute)s, %(amount)s)",
                 dispute=dispute.name,
                 amount=format_amount(self.env, dispute.amount, dispute.currency_id),
             )
-        plan = self.collection_plan_ids.filtered(lambda p: p.state == "active")[:1]
         if plan:
             return self.env._(
                 "Payment plan %(plan)s: its instalments are reminded instead",
                 plan=plan.name,
             )
-        promise = self.collection_promise_ids.filtered(lambda p: p.state == "open")[:1]
         if promise:
             return self.env._(
                 "Promise to pay %(amount)s by %(date)s",
@@ -185,8 +211,10 @@ class AccountMove(models.Model):
         an open dispute on part of what they owe, when the company reminds
         the undisputed remainder. Several invoices in one dispute take the
         disputed amount oldest first."""
-        amounts = {}
-        disputes = self.collection_dispute_ids.filtered("is_open")
+        amounts, ids = {}, set(self.ids)
+        disputes = self.env["collection.dispute"].search(
+            [("is_open", "=", True), ("move_ids", "in", self.ids)]
+        )
         for dispute in disputes:
             if not dispute.company_id.collection_remind_undisputed:
                 continue
@@ -199,7 +227,7 @@ class AccountMove(models.Model):
             for move in dispute.move_ids.sorted(lambda m: (m.invoice_date, m.id)):
                 share = min(left, move.amount_residual)
                 left -= share
-                if move in self:
+                if move.id in ids:
                     amounts[move.id] = amounts.get(move.id, 0.0) + share
         return amounts
 
