@@ -5,9 +5,9 @@ from email.utils import formataddr
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date, html2plaintext
+from odoo.tools import format_amount, format_date, html2plaintext, plaintext2html
 from odoo.tools.pdf import merge_pdf
 
 from ..engine.letter import Letter
@@ -256,8 +256,14 @@ class CollectionCommunication(models.Model):
             raise UserError(
                 self.env._("Only reminders waiting for validation can be validated.")
             )
+        # the tasks that asked for this validation are done
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        waiting.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == todo
+        ).action_feedback(feedback=self.env._("Validated"))
         waiting._send()
         waiting._advance_levels()
+        waiting._log_on_documents()
 
     def action_cancel(self):
         sent = self.filtered(lambda comm: comm.state == "sent")
@@ -297,91 +303,92 @@ class CollectionCommunication(models.Model):
     # ------------------------------------------------------------------
 
     def _send(self):
-        """Send each reminder on its channel. A failure (no email, invalid
-        phone number) marks the reminder failed with its reason and gives
-        the collector a task; it never stops the others."""
-        emails = self.filtered(lambda comm: comm.channel == "email")
-        for comm in emails - emails._send_email_batch():
-            comm._send_one()
-        for comm in self - emails:
-            comm._send_one()
-
-    def _send_one(self):
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                getattr(self, f"_send_{self.channel}")()
-                self.state = "sent"
-        except UserError as exc:
-            self._fail(str(exc.args[0]))
-
-    def _send_email_batch(self):
-        """Send the emails with an address in one mail composer per template
-        (rendered together, a message on each reminder's chatter), and return
-        them. Emails without an address, or of a batch that fails, are left
-        to :meth:`_send_one`, which fails or sends them one by one."""
-        sent = self.browse()
-        by_template = defaultdict(lambda: self.browse())
-        for comm in self:
-            if comm._email_to() or comm.recipient_id.email:
-                by_template[comm._email_template()] |= comm
-        for template, comms in by_template.items():
+        """Send each reminder on its channel, each channel in one batch. A
+        failure (no email address, invalid phone number, no postal address)
+        marks the reminder failed with its reason and gives the collector a
+        task; it never stops the others. A batch that fails as a whole (a
+        template that cannot be rendered, say) is sent again one reminder at
+        a time, so that only the reminders at fault fail."""
+        failed = {}
+        for channel, _label in CHANNELS:
+            comms = self.filtered(lambda comm, channel=channel: comm.channel == channel)
+            if not comms:
+                continue
             try:
                 with self.env.cr.savepoint():
-                    for comm in comms:
-                        comm.recipient_address = (
-                            comm._email_to() or comm.recipient_id.email
-                        )
-                    composer = (
-                        self.env["mail.compose.message"]
-                        .with_context(
-                            default_composition_mode="comment",
-                            default_model=self._name,
-                            default_res_ids=comms.ids,
-                            default_template_id=template.id,
-                        )
-                        .create(
-                            {
-                                "message_type": "comment",
-                                "subtype_id": self.env.ref("mail.mt_comment").id,
-                            }
-                        )
-                    )
-                    _mails, messages = composer._action_send_mail()
-                    by_res = {message.res_id: message.id for message in messages}
-                    for comm in comms:
-                        comm.write(
-                            {"state": "sent", "mail_message_id": by_res.get(comm.id)}
-                        )
-                    sent |= comms
+                    failed.update(comms._send_channel())
             except Exception:  # noqa: BLE001 - each is then sent on its own
                 _logger.warning(
-                    "batch of %s reminder emails failed; sending them one by one",
+                    "batch of %s reminders (%s) failed; sending them one by one",
                     len(comms),
+                    channel,
                     exc_info=True,
                 )
-        return sent
+                for comm in comms:
+                    try:
+                        with self.env.cr.savepoint():
+                            failed.update(comm._send_channel())
+                    except Exception as exc:  # noqa: BLE001 - it fails, not the run
+                        failed[comm.id] = str(exc)
+        (self - self.browse(list(failed))).state = "sent"
+        self._fail_all(failed)
 
-    def _email_template(self):
-        self.ensure_one()
-        return self.level_id.mail_template_id or self.env.ref(
-            "collections_management.mail_template_first"
-        )
+    def _send_channel(self):
+        """Send reminders of one channel; return ``{id: why it failed}``."""
+        channel = self[:1].channel
+        return getattr(self, f"_send_{channel}_batch")()
 
     def _fail(self, reason):
         self.ensure_one()
-        self.write({"state": "failed", "error": reason})
-        self._schedule_collector_task(
-            self.env._("Reminder failed: %(reason)s", reason=reason)
+        self._fail_all({self.id: reason})
+
+    def _fail_all(self, reasons):
+        """Mark reminders failed (``{id: reason}``) and give each one's
+        collector a task saying why."""
+        comms = self.browse(list(reasons))
+        for comm in comms:
+            comm.write({"state": "failed", "error": reasons[comm.id]})
+        self._create_tasks(
+            [
+                (
+                    comm,
+                    "mail.mail_activity_data_todo",
+                    self.env._("Reminder failed: %(reason)s", reason=reasons[comm.id]),
+                    False,
+                    comm._contact_user(),
+                )
+                for comm in comms
+            ]
         )
 
-    def _schedule_collector_task(self, summary, note=None, activity_type=None):
-        self.ensure_one()
-        return self.activity_schedule(
-            activity_type or "mail.mail_activity_data_todo",
-            summary=summary,
-            note=note,
-            user_id=self._contact_user().id,
+    @api.model
+    def _create_tasks(self, tasks):
+        """Schedule activities in one go: ``tasks`` is a list of ``(record,
+        activity type xml id, summary, note, user)``; return them in that
+        order. The run makes many a day: each user finds theirs in the
+        activities menu and on the worklist, without an email for each
+        (``mail_activity_quick_update``)."""
+        if not tasks:
+            return self.env["mail.activity"]
+        today = fields.Date.context_today(self)
+        return (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "activity_type_id": self.env.ref(xmlid).id,
+                        "summary": summary,
+                        "note": note,
+                        "automated": True,
+                        "date_deadline": today,
+                        "res_model_id": self.env["ir.model"]._get_id(record._name),
+                        "res_id": record.id,
+                        "user_id": user.id,
+                    }
+                    for record, xmlid, summary, note, user in tasks
+                ]
+            )
         )
 
     def _advance_levels(self):
@@ -397,27 +404,276 @@ class CollectionCommunication(models.Model):
         for groups in (move_lines, instalments):
             for (level_id, day), records in groups.items():
                 if records:
-                    records.write(
+                    records.with_context(
+                        # only the lines' reminder fields change: nothing to
+                        # balance, synchronise or track on their entries
+                        check_move_validity=False,
+                        skip_invoice_sync=True,
+                        skip_invoice_line_sync=True,
+                        skip_account_move_synchronization=True,
+                        tracking_disable=True,
+                    ).write(
                         {"collection_level_id": level_id, "collection_last_date": day}
                     )
 
-    def _send_email(self):
-        self.ensure_one()
-        address = self._email_to() or self.recipient_id.email
-        if not address:
-            raise UserError(
-                self.env._(
+    # ------------------------------------------------------------------
+    # Channels: each sends a batch of reminders and returns {id: why not}
+    # ------------------------------------------------------------------
+
+    def _send_email_batch(self):
+        """Render the emails together (per template and language) and queue
+        them in Odoo's mail queue, each with its message on the reminder's
+        chatter (where replies and bounces come back). The message is the
+        template's own: the reminder says who writes and how to answer, so no
+        notification layout ("Your Collection Communication") wraps it."""
+        failed, by_template = {}, defaultdict(lambda: self.browse())
+        for comm in self:
+            address = comm._email_to() or comm.recipient_id.email
+            if not address:
+                failed[comm.id] = self.env._(
                     "%(contact)s has no email address.",
-                    contact=self.recipient_id.display_name,
+                    contact=comm.recipient_id.display_name,
+                )
+                continue
+            comm.recipient_address = address
+            by_template[comm._email_template()] |= comm
+        for template, comms in by_template.items():
+            rendered = template._generate_template(
+                comms.ids,
+                ["subject", "body_html", "email_from", "email_to", "partner_to"],
+                # the dedicated collections address becomes a contact, so
+                # that its bounces and replies are known
+                find_or_create_partners=True,
+            )
+            messages = comms._post_messages(
+                {
+                    comm.id: {
+                        "message_type": "comment",
+                        "subtype_id": self.env.ref("mail.mt_comment").id,
+                        "email_from": rendered[comm.id]["email_from"],
+                        "subject": rendered[comm.id]["subject"],
+                        "body": rendered[comm.id]["body_html"],
+                        "partner_ids": rendered[comm.id].get("partner_ids", []),
+                    }
+                    for comm in comms
+                }
+            )
+            for comm, message in zip(comms, messages, strict=True):
+                comm.mail_message_id = message
+            # sudo: outgoing mails and their notifications are technical
+            # records that Odoo's own notification process creates in sudo
+            mails = (
+                self.env["mail.mail"]
+                .sudo()
+                .create(
+                    [
+                        comm._notify_by_email_get_base_mail_values(
+                            message,
+                            {
+                                "body_html": message.body,
+                                "recipient_ids": [
+                                    Command.link(pid) for pid in message.partner_ids.ids
+                                ],
+                                "auto_delete": template.auto_delete,
+                                "is_notification": True,
+                                "state": "outgoing",
+                            },
+                        )
+                        for comm, message in zip(comms, messages, strict=True)
+                    ]
                 )
             )
-        self.recipient_address = address
-        message = self.message_post_with_source(
-            self._email_template(),
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
+            self.env["mail.notification"].sudo().create(
+                [
+                    {
+                        "author_id": message.author_id.id,
+                        "mail_message_id": message.id,
+                        "mail_mail_id": mail.id,
+                        "res_partner_id": partner.id,
+                        "notification_type": "email",
+                        "notification_status": "ready",
+                        "is_read": True,
+                    }
+                    for message, mail in zip(messages, mails, strict=True)
+                    for partner in message.partner_ids
+                ]
+            )
+        return failed
+
+    def _send_sms_batch(self):
+        """Render the SMS together and queue them for Odoo's SMS queue, each
+        with its message on the reminder's chatter. A missing or invalid
+        number fails the reminder."""
+        failed, by_template = {}, defaultdict(lambda: self.browse())
+        for comm in self:
+            number = comm.recipient_id.mobile or comm.recipient_id.phone
+            country = (comm.recipient_id.country_id or comm.partner_id.country_id).code
+            try:
+                comm.recipient_address = to_e164(number, country)
+            except InvalidPhone as exc:
+                failed[comm.id] = self.env._(
+                    "No SMS to %(contact)s: %(reason)s.",
+                    contact=comm.recipient_id.display_name,
+                    reason=str(exc),
+                )
+                continue
+            template = comm.level_id.sms_template_id or self.env.ref(
+                "collections_management.sms_template_first"
+            )
+            by_template[template] |= comm
+        for template, comms in by_template.items():
+            bodies = template._render_field("body", comms.ids, compute_lang=True)
+            for comm in comms:
+                comm.sms_body = bodies[comm.id]
+            messages = comms._post_messages(
+                {
+                    comm.id: {
+                        "message_type": "sms",
+                        "subtype_id": self.env.ref("mail.mt_note").id,
+                        "body": plaintext2html(bodies[comm.id]),
+                    }
+                    for comm in comms
+                }
+            )
+            for comm, message in zip(comms, messages, strict=True):
+                comm.mail_message_id = message
+            # sudo: as Odoo's SMS notification process, SMS and their
+            # notifications are technical records created in sudo
+            sms = (
+                self.env["sms.sms"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "body": comm.sms_body,
+                            "number": comm.recipient_address,
+                            "partner_id": comm.recipient_id.id,
+                            "mail_message_id": message.id,
+                            "state": "outgoing",
+                        }
+                        for comm, message in zip(comms, messages, strict=True)
+                    ]
+                )
+            )
+            self.env["mail.notification"].sudo().create(
+                [
+                    {
+                        "author_id": message.author_id.id,
+                        "mail_message_id": message.id,
+                        "res_partner_id": one.partner_id.id,
+                        "sms_number": one.number,
+                        "notification_type": "sms",
+                        "sms_id_int": one.id,
+                        "sms_tracker_ids": [Command.create({"sms_uuid": one.uuid})],
+                        "notification_status": "ready",
+                        "is_read": True,
+                    }
+                    for message, one in zip(messages, sms, strict=True)
+                ]
+            )
+        return failed
+
+    def _email_template(self):
+        self.ensure_one()
+        return self.level_id.mail_template_id or self.env.ref(
+            "collections_management.mail_template_first"
         )
-        self.mail_message_id = message[:1]
+
+    def _post_messages(self, values):
+        """One message on each reminder's chatter (``{id: values}``), in one
+        go; return them in the order of ``self``. The values complete those
+        Odoo's ``message_post`` sets itself: author, reply-to, company."""
+        author = self.env.user.partner_id
+        companies = self._mail_get_companies(default=self.env.company)
+        # sudo: the alias domain is configuration, as in message_post
+        domains = self.sudo()._mail_get_alias_domains(default_company=self.env.company)
+        reply_to = self._notify_get_reply_to(default=False)
+        return self._message_create(
+            [
+                {
+                    "model": self._name,
+                    "res_id": comm.id,
+                    "author_id": author.id,
+                    "email_from": author.email_formatted,
+                    "record_name": comm.display_name,
+                    "record_company_id": companies[comm.id].id,
+                    "record_alias_domain_id": domains[comm.id].id,
+                    "reply_to": reply_to[comm.id]
+                    or values[comm.id].get("email_from")
+                    or author.email_formatted,
+                    **values[comm.id],
+                }
+                for comm in self
+            ]
+        )
+
+    def _send_letter_batch(self):
+        """The PDF letter of each reminder, attached to it, ready to print
+        with the day's others. A recipient with no postal address fails."""
+        failed, letters, attachments = {}, self.browse(), []
+        for comm in self:
+            if not (comm.recipient_id.street or comm.recipient_id.city):
+                failed[comm.id] = self.env._(
+                    "%(contact)s has no postal address.",
+                    contact=comm.recipient_id.display_name,
+                )
+                continue
+            letters |= comm
+            attachments.append(
+                {
+                    "name": f"{comm.name}.pdf",
+                    "raw": comm._letter_pdf(),
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": comm.id,
+                }
+            )
+        attachments = self.env["ir.attachment"].create(attachments)
+        for comm, attachment in zip(letters, attachments, strict=True):
+            address = comm.recipient_id._display_address(without_company=True)
+            comm.write(
+                {
+                    "letter_attachment_id": attachment.id,
+                    "recipient_address": address.strip().replace("\n", ", "),
+                }
+            )
+        return failed
+
+    def _send_call_batch(self):
+        """A call task for each customer's collector, with the due invoices
+        in its note."""
+        tasks = []
+        for comm in self:
+            comm.recipient_address = comm.recipient_id.phone or comm.recipient_id.mobile
+            rows = Markup("").join(
+                Markup("<li>%s: %s (%s)</li>")
+                % (
+                    line.document_name,
+                    format_amount(
+                        self.env, line.amount_residual_currency, line.currency_id
+                    ),
+                    self.env._("%(days)s days late", days=line.days_overdue),
+                )
+                for line in comm._due_lines()
+            )
+            tasks.append(
+                (
+                    comm.partner_id.with_company(comm.company_id),
+                    "mail.mail_activity_data_call",
+                    self.env._(
+                        "Call about %(level)s (%(amount)s due)",
+                        level=comm.level_id.name,
+                        amount=format_amount(
+                            self.env, comm.amount_due, comm.currency_id
+                        ),
+                    ),
+                    Markup("<ul>%s</ul>") % rows,
+                    comm._contact_user(),
+                )
+            )
+        for comm, activity in zip(self, self._create_tasks(tasks), strict=True):
+            comm.activity_id = activity
+        return {}
 
     def _email_recipient_ids(self):
         """Comma-separated ids of the email's recipients (for the template):
@@ -438,56 +694,6 @@ class CollectionCommunication(models.Model):
         if self.recipient_source == "collections_email":
             return self.partner_id.collection_email or ""
         return ""
-
-    def _send_sms(self):
-        self.ensure_one()
-        number = self.recipient_id.mobile or self.recipient_id.phone
-        country = (self.recipient_id.country_id or self.partner_id.country_id).code
-        try:
-            e164 = to_e164(number, country)
-        except InvalidPhone as exc:
-            raise UserError(
-                self.env._(
-                    "No SMS to %(contact)s: %(reason)s.",
-                    contact=self.recipient_id.display_name,
-                    reason=str(exc),
-                )
-            ) from exc
-        template = self.level_id.sms_template_id or self.env.ref(
-            "collections_management.sms_template_first"
-        )
-        body = template._render_field("body", self.ids, compute_lang=True)[self.id]
-        self.write({"recipient_address": e164, "sms_body": body})
-        self.mail_message_id = self._message_sms(
-            body, partner_ids=[], sms_numbers=[e164]
-        )
-
-    def _send_letter(self):
-        self.ensure_one()
-        address = self.recipient_id._display_address(without_company=True).strip()
-        if not (self.recipient_id.street or self.recipient_id.city):
-            raise UserError(
-                self.env._(
-                    "%(contact)s has no postal address.",
-                    contact=self.recipient_id.display_name,
-                )
-            )
-        pdf = self._letter_pdf()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name}.pdf",
-                "raw": pdf,
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
-        self.write(
-            {
-                "letter_attachment_id": attachment.id,
-                "recipient_address": address.replace("\n", ", "),
-            }
-        )
 
     def _letter_pdf(self):
         """The letter of this reminder, in the customer's language."""
@@ -599,32 +805,6 @@ class CollectionCommunication(models.Model):
         )
         return render_letter(letter)
 
-    def _send_call(self):
-        self.ensure_one()
-        self.recipient_address = self.recipient_id.phone or self.recipient_id.mobile
-        rows = Markup("").join(
-            Markup("<li>%s: %s (%s)</li>")
-            % (
-                line.document_name,
-                format_amount(
-                    self.env, line.amount_residual_currency, line.currency_id
-                ),
-                self.env._("%(days)s days late", days=line.days_overdue),
-            )
-            for line in self._due_lines()
-        )
-        partner = self.partner_id.with_company(self.company_id)
-        self.activity_id = partner.activity_schedule(
-            "mail.mail_activity_data_call",
-            summary=self.env._(
-                "Call about %(level)s (%(amount)s due)",
-                level=self.level_id.name,
-                amount=format_amount(self.env, self.amount_due, self.currency_id),
-            ),
-            note=Markup("<ul>%s</ul>") % rows,
-            user_id=self._contact_user().id,
-        )
-
     def _log_on_documents(self):
         """A note on the customer's and on each invoice's chatter, so the
         history stays on the documents the users open."""
@@ -665,17 +845,19 @@ class CollectionCommunication(models.Model):
             )
 
     def _ask_validation(self):
-        """One task per collector listing the reminders waiting for them."""
-        by_user = defaultdict(lambda: self.browse())
-        for comm in self:
-            by_user[comm._contact_user()] |= comm
-        for user, comms in by_user.items():
-            for comm in comms:
-                comm.activity_schedule(
+        """A task for each reminder waiting for its collector's validation."""
+        self._create_tasks(
+            [
+                (
+                    comm,
                     "mail.mail_activity_data_todo",
-                    summary=self.env._("Validate this reminder"),
-                    user_id=user.id,
+                    self.env._("Validate this reminder"),
+                    False,
+                    comm._contact_user(),
                 )
+                for comm in self
+            ]
+        )
 
     # ------------------------------------------------------------------
     # Replies (shared inbox)

@@ -229,6 +229,12 @@ class CollectionRun(models.Model):
             ],
         )
         moves = lines.move_id
+        # read what the run needs of all the invoices at once, not by
+        # prefetch batches of a thousand scanning every open invoice
+        moves.fetch(
+            ["move_type", "invoice_date_due", "company_id", "commercial_partner_id"]
+            + ["collection_paused"]
+        )
         paused = moves._collection_pause_reasons()
         disputed = moves._collection_disputed_amounts()
         instalments = self._plan_instalments(only)
@@ -413,7 +419,10 @@ class CollectionRun(models.Model):
 
     def _process(self, batch, today):
         """Create, send and log the communications of a batch of partners."""
-        Comm = self.env["collection.communication"]
+        # the run's reminders are made and sent at once: no "created" note
+        # and no "Draft > Sent" tracking on each; what went out is on their
+        # chatter, and on the customer's and the invoices'
+        Comm = self.env["collection.communication"].with_context(tracking_disable=True)
         Partner = self.env["res.partner"]
         Level = self.env["collection.policy.level"]
         currency_ids = {

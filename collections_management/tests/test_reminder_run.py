@@ -17,6 +17,40 @@ from .common import CollectionsCommon
 
 TODAY = "2026-03-10"
 
+BOUNCE = """\
+From: MAILER-DAEMON@mail.example (Mail Delivery System)
+To: collector@suite.example
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="DSN"
+Message-Id: <dsn-1@mail.example>
+
+--DSN
+Content-Type: text/plain; charset=us-ascii
+
+Your message could not be delivered.
+
+--DSN
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.example
+
+Final-Recipient: rfc822; {email}
+Action: failed
+Status: 5.1.1
+
+--DSN
+Content-Type: message/rfc822
+
+Message-Id: {message_id}
+From: collector@suite.example
+To: {email}
+Subject: Reminder
+
+Please pay.
+--DSN--
+"""
+
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
@@ -98,6 +132,7 @@ class TestReminderRun(CollectionsCommon):
             [("mail_message_id", "=", comm.mail_message_id.id)]
         )
         self.assertEqual(mail.recipient_ids, self.customer)
+        self.assertEqual(mail.state, "outgoing")  # in Odoo's mail queue
         self.assertIn("Reminder: overdue invoices", mail.subject)
         self.assertIn(invoice.name, mail.body_html)
         self.assertIn("1,200.00", mail.body_html)
@@ -215,6 +250,8 @@ class TestReminderRun(CollectionsCommon):
         self.assertEqual(comm.recipient_address, "+33612345678")
         sms = self.env["sms.sms"].search([("number", "=", "+33612345678")])
         self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.state, "outgoing")  # in Odoo's SMS queue
+        self.assertEqual(sms.mail_message_id, comm.mail_message_id)
         self.assertIn("800,00", sms.body)
         self.assertIn(f"/collections/r/{comm.id}/", sms.body)
 
@@ -233,6 +270,27 @@ class TestReminderRun(CollectionsCommon):
         self.assertEqual(self._comms(self.customer, "email").state, "sent")
         self.assertEqual(run.failed_count, 1)
 
+    @mute_logger(
+        "odoo.addons.collections_management.models.collection_communication",
+        "odoo.addons.mail.models.mail_render_mixin",
+    )
+    def test_broken_template_fails_its_reminders_only(self):
+        level = self._level("First reminder")
+        level.channel_sms = True
+        level.mail_template_id = level.mail_template_id.copy(
+            {"body_html": '<p t-out="object.no_such_field"/>'}
+        )
+        self._invoice(800, "2026-01-01", "2026-02-20", partner=self.french)
+        run = self._run()
+        email = self._comms(self.french, "email")
+        self.assertEqual(email.state, "failed")
+        self.assertIn("no_such_field", email.error)
+        self.assertEqual(email.activity_ids.user_id, self.collector)
+        self.assertFalse(self.env["mail.mail"].search([("res_id", "=", email.id)]))
+        # the same customer's SMS went out
+        self.assertEqual(self._comms(self.french, "sms").state, "sent")
+        self.assertEqual(run.failed_count, 1)
+
     def test_missing_email_fails_with_a_task(self):
         self.customer.email = False
         self._invoice(800, "2026-01-01", "2026-02-20")
@@ -246,7 +304,14 @@ class TestReminderRun(CollectionsCommon):
         self._invoice(800, "2026-01-01", "2026-02-20")
         self._run()
         comm = self._comms(self.customer, "email")
-        comm._message_receive_bounce("compta@martin.example", self.customer)
+        # the mail server's delivery report, as the mail gateway receives it
+        self.env["mail.thread"].message_process(
+            False,
+            BOUNCE.format(
+                email="compta@martin.example",
+                message_id=comm.mail_message_id.message_id,
+            ),
+        )
         self.assertEqual(comm.state, "failed")
         self.assertTrue(comm.is_bounced)
         self.assertEqual(comm.bounced_count, 1)
@@ -332,9 +397,16 @@ class TestReminderRun(CollectionsCommon):
         self.assertFalse(invoice.collection_last_level_id)
         self._run(today=date(2026, 3, 11))  # nothing new while it waits
         self.assertEqual(len(self._comms(self.customer)), 1)
+        self.assertEqual(comm.activity_ids.summary, "Validate this reminder")
+        self.assertEqual(comm.activity_ids.user_id, self.collector)
         comm.with_user(self.collector).action_validate()
         self.assertEqual(comm.state, "sent")
+        self.assertTrue(comm.mail_message_id)
         self.assertEqual(invoice.collection_last_level_id.name, "First reminder")
+        # the collector's task is done, and the documents say what went out
+        self.assertFalse(comm.activity_ids)
+        self.assertIn("First reminder", invoice.message_ids[0].body)
+        self.assertIn("First reminder", self.customer.message_ids[0].body)
 
     # ------------------------------------------------------------------
     # Instalments, time zones
