@@ -29,9 +29,14 @@ def environment(odoo_rt, pg, db, log_level="warn", addons_path=None):
             ]
         )
     registry = odoo.modules.registry.Registry(db)
-    with registry.cursor() as cr:
-        yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        cr.commit()
+    try:
+        with registry.cursor() as cr:
+            yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            cr.commit()
+    finally:
+        # no idle connection left in Odoo's pool: the database can then be
+        # copied (CREATE DATABASE ... TEMPLATE) or dropped by this process
+        odoo.sql_db.close_db(db)
 
 
 def filestore(db):
