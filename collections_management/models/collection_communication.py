@@ -1000,5 +1000,8 @@ class CollectionCommunicationLine(models.Model):
 
     @api.depends("move_line_id", "plan_line_id")
     def _compute_document_name(self):
+        # the names alone: not every column of the invoices and plans
+        self.move_id.fetch(["name"])
+        self.plan_line_id.fetch(["name"])
         for line in self:
             line.document_name = line.move_id.name or line.plan_line_id.name
