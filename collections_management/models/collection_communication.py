@@ -438,13 +438,17 @@ class CollectionCommunication(models.Model):
             comm.recipient_address = address
             by_template[comm._email_template()] |= comm
         for template, comms in by_template.items():
+            files = template.attachment_ids or template.report_template_ids
             rendered = template._generate_template(
                 comms.ids,
-                ["subject", "body_html", "email_from", "email_to", "partner_to"],
+                ["subject", "body_html", "email_from", "email_to", "email_cc"]
+                + ["partner_to", "scheduled_date"]
+                + (["attachment_ids", "report_template_ids"] if files else []),
                 # the dedicated collections address becomes a contact, so
                 # that its bounces and replies are known
                 find_or_create_partners=True,
             )
+            attachments = comms._email_attachments(template, rendered) if files else {}
             messages = comms._post_messages(
                 {
                     comm.id: {
@@ -454,6 +458,8 @@ class CollectionCommunication(models.Model):
                         "subject": rendered[comm.id]["subject"],
                         "body": rendered[comm.id]["body_html"],
                         "partner_ids": rendered[comm.id].get("partner_ids", []),
+                        "attachment_ids": attachments.get(comm.id, []),
+                        "mail_server_id": template.mail_server_id.id,
                     }
                     for comm in comms
                 }
@@ -477,6 +483,9 @@ class CollectionCommunication(models.Model):
                                 "auto_delete": template.auto_delete,
                                 "is_notification": True,
                                 "state": "outgoing",
+                                "scheduled_date": rendered[comm.id].get(
+                                    "scheduled_date"
+                                ),
                             },
                         )
                         for comm, message in zip(comms, messages, strict=True)
@@ -499,6 +508,28 @@ class CollectionCommunication(models.Model):
                 ]
             )
         return failed
+
+    def _email_attachments(self, template, rendered):
+        """{id: attachment commands} of each reminder's email: its own copy
+        of the template's files, and the template's reports rendered for it
+        (as Odoo's composer attaches them)."""
+        commands = {}
+        for comm in self:
+            files = template.attachment_ids.copy(
+                {"res_model": self._name, "res_id": comm.id}
+            ) | self.env["ir.attachment"].create(
+                [
+                    {
+                        "name": name,
+                        "datas": content,
+                        "res_model": self._name,
+                        "res_id": comm.id,
+                    }
+                    for name, content in rendered[comm.id].get("attachments", [])
+                ]
+            )
+            commands[comm.id] = [Command.set(files.ids)]
+        return commands
 
     def _send_sms_batch(self):
         """Render the SMS together and queue them for Odoo's SMS queue, each

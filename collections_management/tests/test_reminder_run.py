@@ -145,6 +145,23 @@ class TestReminderRun(CollectionsCommon):
         self.assertIn("First reminder", invoice.message_ids[0].body)
         self.assertIn("First reminder", self.customer.message_ids[0].body)
 
+    def test_template_files_go_with_the_email(self):
+        terms = self.env["ir.attachment"].create(
+            {"name": "terms.txt", "raw": b"Payment within 30 days."}
+        )
+        self._level("First reminder").mail_template_id.attachment_ids = terms
+        self._invoice(800, "2026-01-01", "2026-02-20")
+        self._run()
+        comm = self._comms(self.customer)
+        mail = self.env["mail.mail"].search(
+            [("mail_message_id", "=", comm.mail_message_id.id)]
+        )
+        self.assertEqual(mail.attachment_ids.mapped("name"), ["terms.txt"])
+        self.assertEqual(mail.attachment_ids.raw, b"Payment within 30 days.")
+        # the reminder keeps its own copy; the template keeps its file
+        self.assertNotEqual(mail.attachment_ids, terms)
+        self.assertEqual(mail.attachment_ids.res_id, comm.id)
+
     def test_email_in_french(self):
         self._invoice(800, "2026-01-01", "2026-02-20", partner=self.french)
         self._run()
