@@ -163,11 +163,13 @@ class AccountMove(models.Model):
                     reasons[move.id] = excluded_label
                 elif move.collection_paused:
                     reasons[move.id] = paused_label
+                # (an invoice being edited in a form is a new record: its
+                # commitments are those of the invoice it edits)
                 elif reason := move._collection_commitment_reason(
                     disputed,
-                    disputes.get(move.id),
-                    plans.get(move.id),
-                    promises.get(move.id),
+                    disputes.get(move._origin.id),
+                    plans.get(move._origin.id),
+                    promises.get(move._origin.id),
                 ):
                     reasons[move.id] = reason
         return reasons
@@ -187,7 +189,7 @@ class AccountMove(models.Model):
 
     def _collection_commitment_reason(self, disputed, dispute, plan, promise):
         self.ensure_one()
-        if dispute and self.id not in disputed:
+        if dispute and self._origin.id not in disputed:
             return self.env._(
                 "In dispute (%(dispute)s, %(amount)s)",
                 dispute=dispute.name,

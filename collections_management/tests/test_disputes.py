@@ -78,6 +78,9 @@ class TestDisputes(CommitmentsCommon):
             dispute = self._dispute(invoice, 1000)
         self.assertIn("In dispute", invoice.collection_pause_reason)
         self.assertIn(dispute.name, invoice.collection_pause_reason)
+        # and so does the invoice being edited in its form (a new record)
+        edited = invoice.new(origin=invoice)
+        self.assertIn(dispute.name, edited.collection_pause_reason)
         self.assertFalse(self._daily_run(date(2026, 3, 8)).communication_ids)
         with self.assertRaisesRegex(UserError, "why the dispute is rejected"):
             dispute.with_user(self.collector).action_reject()
