@@ -464,8 +464,6 @@ class CollectionCommunication(models.Model):
                     for comm in comms
                 }
             )
-            for comm, message in zip(comms, messages, strict=True):
-                comm.mail_message_id = message
             # sudo: outgoing mails and their notifications are technical
             # records that Odoo's own notification process creates in sudo
             mails = (
@@ -566,8 +564,6 @@ class CollectionCommunication(models.Model):
                     for comm in comms
                 }
             )
-            for comm, message in zip(comms, messages, strict=True):
-                comm.mail_message_id = message
             # sudo: as Odoo's SMS notification process, SMS and their
             # notifications are technical records created in sudo
             sms = (
@@ -612,14 +608,15 @@ class CollectionCommunication(models.Model):
 
     def _post_messages(self, values):
         """One message on each reminder's chatter (``{id: values}``), in one
-        go; return them in the order of ``self``. The values complete those
-        Odoo's ``message_post`` sets itself: author, reply-to, company."""
+        go, kept as the reminder's message; return them in the order of
+        ``self``. The values complete those Odoo's ``message_post`` sets
+        itself: author, reply-to, company."""
         author = self.env.user.partner_id
         companies = self._mail_get_companies(default=self.env.company)
         # sudo: the alias domain is configuration, as in message_post
         domains = self.sudo()._mail_get_alias_domains(default_company=self.env.company)
         reply_to = self._notify_get_reply_to(default=False)
-        return self._message_create(
+        messages = self._message_create(
             [
                 {
                     "model": self._name,
@@ -637,6 +634,9 @@ class CollectionCommunication(models.Model):
                 for comm in self
             ]
         )
+        for comm, message in zip(self, messages, strict=True):
+            comm.mail_message_id = message
+        return messages
 
     def _send_letter_batch(self):
         """The PDF letter of each reminder, attached to it, ready to print
