@@ -173,6 +173,26 @@ class TestReminderRun(CollectionsCommon):
         self.assertIn("Sauf erreur de notre part", mail.body_html)
         self.assertIn("Voir et payer en ligne", mail.body_html)
 
+    def test_levels_across_the_month_end(self):
+        # due on 31 January: too late for the courtesy reminder on 2 February,
+        # the first reminder on 7 February, the second on 21 February
+        invoice = self._invoice(500, "2026-01-01", "2026-01-31")
+        self._run(today=date(2026, 2, 2))
+        self._run(today=date(2026, 2, 6))
+        self.assertFalse(self._comms(self.customer))
+        self._run(today=date(2026, 2, 7))
+        first = self._comms(self.customer, "email")
+        self.assertEqual(first.level_id.name, "First reminder")
+        self.assertEqual(first.line_ids.days_overdue, 7)
+        self._run(today=date(2026, 2, 20))
+        self.assertEqual(self._comms(self.customer, "email"), first)
+        self._run(today=date(2026, 2, 21))
+        second = self._comms(self.customer, "email") - first
+        self.assertEqual(second.level_id.name, "Second reminder")
+        self.assertEqual(second.date, date(2026, 2, 21))
+        self.assertEqual(invoice.collection_last_level_id.name, "Second reminder")
+        self.assertEqual(invoice.collection_last_date, date(2026, 2, 21))
+
     def test_courtesy_reminder_before_due_date(self):
         self._invoice(300, "2026-02-10", "2026-03-12")  # due in two days
         self._run()
