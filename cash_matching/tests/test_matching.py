@@ -349,6 +349,26 @@ class TestIsolation(CashMatchingCommon):
             )
         )
 
+    def test_other_company_line_is_reconciled_in_its_own_books(self):
+        # the run starts from the main company (the cron's, the user's) and
+        # reconciles each line in its own company
+        invoice = self._invoice(self.leroy, 640.0, company=self.other_company)
+        line = self._receive(
+            640.0, invoice.name, journal=self.other["default_journal_bank"]
+        )
+        self.assertEqual(self.env.company, self.company)
+        counts = self._match(line)
+        self.assertEqual((counts["auto"], counts["review"]), (1, 0))
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertPaid(invoice)
+        receivable = line.move_id.line_ids.filtered(
+            lambda aml: aml.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(receivable.company_id, self.other_company)
+        self.assertEqual(receivable.account_id.company_ids, self.other_company)
+        self.assertEqual(receivable.balance, -640.0)
+        self.assertEqual(line.partner_id, self.leroy)
+
     def test_proposals_follow_the_users_companies(self):
         line = self._receive(500.0, "x", journal=self.other["default_journal_bank"])
         self._invoice(self.leroy, 500.0, company=self.other_company)
