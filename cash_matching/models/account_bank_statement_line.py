@@ -491,12 +491,34 @@ class AccountBankStatementLine(models.Model):
                 _("%(line)s is already reconciled.", line=self.display_name)
             )
         items = proposal.move_line_ids
+        allocation = {
+            int(key): value for key, value in (proposal.allocation or {}).items()
+        }
         paid = items.filtered("reconciled")
         if paid:
             raise UserError(
                 _(
                     "%(documents)s was paid meanwhile: run the matching again.",
                     documents=", ".join(paid.move_id.mapped("name")),
+                )
+            )
+
+        def changed(item):
+            # the proposal settles what was open when it was made: the whole
+            # residual, or a part of it for a partial payment
+            residual = item.amount_residual_currency
+            applied = allocation.get(item.id, residual)
+            if proposal.kind == "partial":
+                return item.currency_id.compare_amounts(abs(applied), abs(residual)) > 0
+            return not item.currency_id.is_zero(applied - residual)
+
+        changed_items = items.filtered(changed)
+        if changed_items:
+            raise UserError(
+                _(
+                    "%(documents)s was partly paid or credited meanwhile: run "
+                    "the matching again.",
+                    documents=", ".join(changed_items.move_id.mapped("name")),
                 )
             )
         liquidity, suspense, other = self._seek_for_lines()
@@ -512,9 +534,6 @@ class AccountBankStatementLine(models.Model):
         company_amount = sum(liquidity.mapped("balance"))
         transaction_amount = -suspense.amount_currency
         transaction_currency = suspense.currency_id
-        allocation = {
-            int(key): value for key, value in (proposal.allocation or {}).items()
-        }
         counterparts = []
         ordered = items.sorted(lambda line: (line.date, line.id))
         for item in ordered:

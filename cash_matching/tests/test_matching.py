@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import CashMatchingCommon
@@ -312,6 +312,26 @@ class TestReviewQueue(CashMatchingCommon):
         # a second run neither re-proposes nor touches it
         self.env["account.bank.statement.line"]._cron_cash_match(commit=False)
         self.assertEqual(line.cash_match_proposal_ids, accepted)
+
+    def test_partly_paid_meanwhile_is_refused_cleanly(self):
+        invoice = self._invoice(self.leroy, 500.0)
+        self._invoice(self.dupont, 500.0)
+        line = self._receive(500.0, "")
+        self._match(line)
+        proposal = line.cash_match_top_ids.filtered(
+            lambda p: p.move_line_ids.move_id == invoice
+        )
+        self.assertEqual(proposal.kind, "full")
+        # a customer's part payment registered by hand after the proposal
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 200.0})._create_payments()
+        self.assertPaid(invoice, residual=300.0)
+        with self.assertRaisesRegex(UserError, "partly paid or credited meanwhile"):
+            proposal.action_accept()
+        self.assertFalse(line.is_reconciled)
+        self.assertEqual(line.cash_match_state, "review")
+        self.assertPaid(invoice, residual=300.0)
 
     def test_paid_meanwhile_is_refused_cleanly(self):
         invoice = self._invoice(self.leroy, 66.0)
