@@ -132,6 +132,12 @@ class AccountBankStatementLine(models.Model):
 
     @api.model
     def _cron_cash_match(self, commit=True):
+        # The open items are read once per run, not once per batch (1.3 to
+        # 1.9 s per company of the benchmark; 2,000 lines in batches of 200:
+        # 104.8 s instead of 111.8 s). Each batch takes its matches out of
+        # them; a proposal whose items were paid or changed meanwhile is
+        # refused when it is applied (``_cash_match_counterparts``).
+        matchers = {}
         while True:
             lines = self.search(
                 [
@@ -144,15 +150,19 @@ class AccountBankStatementLine(models.Model):
             )
             if not lines:
                 return
-            lines._cash_match_run(lines)
+            lines._cash_match_run(lines, matchers)
             # A crash loses at most this batch; finished lines are no longer
             # "to match", so the next run neither repeats nor skips any.
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
-    def _cash_match_run(self, lines):
+    def _cash_match_run(self, lines, matchers=None):
         """Propose matches for ``lines`` and reconcile those whose best
-        proposal reaches their company's threshold. Returns counts."""
+        proposal reaches their company's threshold. Returns counts.
+
+        ``matchers`` ({company id: engine}) keeps the engines of an earlier
+        call of the same run, with the items already taken out of them."""
+        matchers = {} if matchers is None else matchers
         counts = defaultdict(int)
         for company, company_lines in lines.grouped("company_id").items():
             # In the company's own environment. Odoo's accounting switches to
@@ -163,7 +173,9 @@ class AccountBankStatementLine(models.Model):
             # line after line: 8.5 lines/s over 2,000 lines, 20.7 in the
             # company (``setup/bench matching``).
             company_lines = company_lines.with_company(company)
-            matcher = self._cash_match_matcher(company)
+            if company.id not in matchers:
+                matchers[company.id] = self._cash_match_matcher(company)
+            matcher = matchers[company.id]
             threshold = company.cash_match_auto_threshold
             for start in range(0, len(company_lines), RUN_CHUNK):
                 chunk = company_lines[start : start + RUN_CHUNK]

@@ -1,9 +1,12 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from ..models import account_bank_statement_line
 from .common import CashMatchingCommon
 
 
@@ -312,6 +315,23 @@ class TestReviewQueue(CashMatchingCommon):
         # a second run neither re-proposes nor touches it
         self.env["account.bank.statement.line"]._cron_cash_match(commit=False)
         self.assertEqual(line.cash_match_proposal_ids, accepted)
+
+    def test_cron_batches_share_the_open_items(self):
+        # one line per batch: the second batch matches with the open items
+        # read by the first, less what the first took
+        first = self._invoice(self.leroy, 120.0)
+        second = self._invoice(self.dupont, 75.0)
+        lines = [self._receive(120.0, first.name), self._receive(75.0, second.name)]
+        duplicate = self._receive(120.0, first.name)
+        with patch.object(account_bank_statement_line, "CRON_BATCH", 1):
+            self.env["account.bank.statement.line"]._cron_cash_match(commit=False)
+        self.assertEqual([line.cash_match_state for line in lines], ["auto", "auto"])
+        self.assertPaid(first)
+        self.assertPaid(second)
+        # the same payment sent twice: the invoice is no longer open for it
+        self.assertEqual(duplicate.cash_match_state, "review")
+        self.assertFalse(duplicate.is_reconciled)
+        self.assertNotIn(first, duplicate.cash_match_proposal_ids.move_line_ids.move_id)
 
     def test_partly_paid_meanwhile_is_refused_cleanly(self):
         invoice = self._invoice(self.leroy, 500.0)
