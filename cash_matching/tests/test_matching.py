@@ -316,15 +316,25 @@ class TestReviewQueue(CashMatchingCommon):
         self.env["account.bank.statement.line"]._cron_cash_match(commit=False)
         self.assertEqual(line.cash_match_proposal_ids, accepted)
 
-    def test_cron_batches_share_the_open_items(self):
-        # one line per batch: the second batch matches with the open items
-        # read by the first, less what the first took
+    def test_cron_reads_the_open_items_once_per_run(self):
+        # one line per batch: later batches match with the open items read by
+        # the first, less what earlier batches took
         first = self._invoice(self.leroy, 120.0)
         second = self._invoice(self.dupont, 75.0)
         lines = [self._receive(120.0, first.name), self._receive(75.0, second.name)]
         duplicate = self._receive(120.0, first.name)
-        with patch.object(account_bank_statement_line, "CRON_BATCH", 1):
+        model = self.registry["account.bank.statement.line"]
+        with (
+            patch.object(account_bank_statement_line, "CRON_BATCH", 1),
+            patch.object(
+                model,
+                "_cash_match_book",
+                autospec=True,
+                side_effect=model._cash_match_book,
+            ) as book,
+        ):
             self.env["account.bank.statement.line"]._cron_cash_match(commit=False)
+        self.assertEqual(book.call_count, 1)
         self.assertEqual([line.cash_match_state for line in lines], ["auto", "auto"])
         self.assertPaid(first)
         self.assertPaid(second)
