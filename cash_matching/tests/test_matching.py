@@ -343,19 +343,24 @@ class TestReviewQueue(CashMatchingCommon):
         self.assertFalse(duplicate.is_reconciled)
         self.assertNotIn(first, duplicate.cash_match_proposal_ids.move_line_ids.move_id)
 
-    def test_partly_paid_meanwhile_is_refused_cleanly(self):
-        invoice = self._invoice(self.leroy, 500.0)
-        self._invoice(self.dupont, 500.0)
-        line = self._receive(500.0, "")
+    def _proposed_then_paid(self, amount, paid=None):
+        """An invoice proposed (for review) to a line of ``amount``, then a
+        payment registered on it by hand: in full, or ``paid``."""
+        invoice = self._invoice(self.leroy, amount)
+        self._invoice(self.dupont, amount)
+        line = self._receive(amount, "")
         self._match(line)
         proposal = line.cash_match_top_ids.filtered(
             lambda p: p.move_line_ids.move_id == invoice
         )
         self.assertEqual(proposal.kind, "full")
-        # a customer's part payment registered by hand after the proposal
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
-        ).create({"amount": 200.0})._create_payments()
+        ).create({"amount": paid} if paid else {})._create_payments()
+        return invoice, line, proposal
+
+    def test_partly_paid_meanwhile_is_refused_cleanly(self):
+        invoice, line, proposal = self._proposed_then_paid(500.0, paid=200.0)
         self.assertPaid(invoice, residual=300.0)
         with self.assertRaisesRegex(UserError, "partly paid or credited meanwhile"):
             proposal.action_accept()
@@ -364,17 +369,8 @@ class TestReviewQueue(CashMatchingCommon):
         self.assertPaid(invoice, residual=300.0)
 
     def test_paid_meanwhile_is_refused_cleanly(self):
-        invoice = self._invoice(self.leroy, 66.0)
-        self._invoice(self.dupont, 66.0)
-        line = self._receive(66.0, "")
-        self._match(line)
-        proposal = line.cash_match_top_ids.filtered(
-            lambda p: p.move_line_ids.move_id == invoice
-        )
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({})._create_payments()
-        with self.assertRaisesRegex(Exception, "paid meanwhile"):
+        _invoice, line, proposal = self._proposed_then_paid(66.0)
+        with self.assertRaisesRegex(UserError, "was paid meanwhile"):
             proposal.action_accept()
         self.assertFalse(line.is_reconciled)
 
