@@ -463,16 +463,27 @@ class AccountBankStatementLine(models.Model):
             pass
         # each item reconciled with the counterpart made for it (the first
         # ones of its entry; a write-off line comes after them)
-        pairs_to_reconcile = []
+        together, alone = [], []
         start = 0
         for count, items in plans:
             made = created[start : start + len(items)]
-            pairs_to_reconcile += [
-                counterpart | item
-                for counterpart, item in zip(made, items, strict=True)
-            ]
+            for counterpart, item in zip(made, items, strict=True):
+                if item.currency_id == item.company_currency_id:
+                    together.append(counterpart | item)
+                else:
+                    alone.append(counterpart | item)
             start += count
-        self.env["account.move.line"]._reconcile_plan(pairs_to_reconcile)
+        # Odoo gives the n-th exchange difference of a call to the n-th
+        # partial of that call, not to the partial that made it
+        # (``_reconcile_plan_with_sync``): in a batch, one payment's
+        # difference landed on another's partial, and undoing that other
+        # payment reversed it. Only a foreign currency makes a difference;
+        # such a pair is reconciled on its own.
+        move_lines = self.env["account.move.line"]
+        if together:
+            move_lines._reconcile_plan(together)
+        for pair in alone:
+            move_lines._reconcile_plan([pair])
         lines = self.browse([line.id for line, _proposal in pairs])
         proposals = self.env["cash.match.proposal"].union(
             *(proposal for _line, proposal in pairs)

@@ -154,6 +154,41 @@ class TestAutomaticReconciliation(CashMatchingCommon):
         )
         self.assertEqual(sum(exchange.line_ids.mapped("debit")), 400.0)
 
+    def test_undo_of_one_line_keeps_the_exchange_difference_of_another(self):
+        # reconciled in the same run: each exchange difference stays with the
+        # payment that made it, so that undoing one leaves the other paid
+        gold = self.setup_other_currency(
+            "EUR", rates=[("2026-01-01", 0.5), ("2026-11-01", 0.4)]
+        )
+        local_invoice = self._invoice(self.dupont, 300.0)
+        foreign_invoice = self._invoice(self.leroy, 800.0, currency=gold)
+        local_line = self._receive(300.0, local_invoice.name)
+        foreign_line = self._receive(
+            2000.0,
+            foreign_invoice.name,
+            foreign_currency_id=gold.id,
+            amount_currency=800.0,
+        )
+        self._match(local_line, foreign_line)
+        self.assertEqual(local_line.cash_match_state, "auto")
+        self.assertEqual(foreign_line.cash_match_state, "auto")
+        exchange = self.env["account.move"].search(
+            [("journal_id", "=", self.company.currency_exchange_journal_id.id)]
+        )
+        self.assertEqual(sum(exchange.line_ids.mapped("debit")), 400.0)
+
+        local_line.action_undo_reconciliation()
+        self.assertEqual(local_invoice.amount_residual, 300.0)
+        self.assertFalse(exchange.reversal_move_ids)
+        self.assertPaid(foreign_invoice)
+        self.assertTrue(foreign_line.is_reconciled)
+
+        foreign_line.action_undo_reconciliation()
+        self.assertEqual(exchange.reversal_move_ids.state, "posted")
+        self.assertEqual(foreign_invoice.amount_residual, 800.0)
+        self.assertEqual(foreign_invoice.payment_state, "not_paid")
+        self.assertFalse(foreign_line.is_reconciled)
+
     def test_instalment_paid_exactly(self):
         term = self.env["account.payment.term"].create(
             {
