@@ -329,6 +329,24 @@ def test_remove_takes_items_out_of_combinations():
     )
 
 
+def test_restore_puts_back_an_item_still_open():
+    m = matcher()
+    m.remove([102])
+    m.restore({102: 300.0, 999: 10.0})  # never taken out: ignored
+    assert ids(m.match(line(300, "INV/2026/00345"))[0]) == {102}
+    # oldest first again: 101 (January 5) and 102 (January 6) pay 1,500
+    assert ids(m.match(line(1500, "", payer_iban=DUPONT_IBAN))[0]) == {101, 102}
+
+
+def test_restore_leaves_out_an_item_paid_meanwhile():
+    m = matcher()
+    m.remove([101, 102])
+    # 101 was partly paid elsewhere: its old residual would be a wrong match
+    m.restore({101: 200.0, 102: 300.0})
+    assert all(101 not in ids(p) for p in m.match(line(1200, "INV/2026/00012")))
+    assert ids(m.match(line(300, "INV/2026/00345"))[0]) == {102}
+
+
 def test_limit_and_nothing_to_match():
     m = matcher()
     assert len(m.match(line(250, "Payment"), limit=1)) == 1

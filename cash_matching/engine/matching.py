@@ -21,7 +21,7 @@ what one line says.
 import math
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -559,6 +559,7 @@ class Matcher:
         self._currencies_of = defaultdict(set)  # partner id -> currencies
         self._sorted_amounts = {}  # currency -> ([units], [item id]), lazily
         self._shelves = {}  # (partner id, currency) -> _Shelf, lazily
+        self._removed = {}  # item id -> item taken out by remove()
         for item in items:
             self._items[item.id] = item
             self._by_partner[item.partner_id].append(item.id)
@@ -634,9 +635,31 @@ class Matcher:
             item = self._items.pop(item_id, None)
             if item is None:
                 continue
+            self._removed[item_id] = item
             partner_items = self._by_partner.get(item.partner_id)
             if partner_items and item_id in partner_items:
                 partner_items.remove(item_id)
+
+    def restore(self, residuals):
+        """Put back items taken out by :meth:`remove` whose reconciliation
+        failed. ``residuals`` gives ``{item id: residual}`` as the items stand
+        now; an item whose residual changed meanwhile stays out."""
+        for item_id, residual in residuals.items():
+            item = self._removed.get(item_id)
+            if (
+                item is None
+                or _units(residual, item.currency) != self._units_of[item_id]
+            ):
+                continue
+            del self._removed[item_id]
+            self._items[item_id] = item
+            insort(
+                self._by_partner[item.partner_id],
+                item_id,
+                key=lambda i: (self._items[i].date, i),
+            )
+            # a shelf built while the item was out does not list it
+            self._shelves.pop((item.partner_id, item.currency), None)
 
     def _live(self, item_ids):
         items = self._items

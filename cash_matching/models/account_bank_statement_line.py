@@ -228,6 +228,18 @@ class AccountBankStatementLine(models.Model):
             if proposal.rank == 1 and proposal.statement_line_id.id in confident
         ]
         done = self._cash_match_apply_together(pairs, by="auto")
+        # the items of a line that could not be reconciled are open again for
+        # the next lines of the run, unless they changed meanwhile
+        failed = self.env["cash.match.proposal"].union(
+            *(proposal for line, proposal in pairs if line not in done)
+        )
+        matcher.restore(
+            {
+                item.id: item.amount_residual_currency
+                for item in failed.move_line_ids
+                if not item.reconciled
+            }
+        )
         return {"auto": len(done), "review": len(self) - len(done)}
 
     def _cash_match_apply_together(self, pairs, by):

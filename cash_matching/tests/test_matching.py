@@ -378,6 +378,25 @@ class TestReviewQueue(CashMatchingCommon):
         self.assertFalse(duplicate.is_reconciled)
         self.assertNotIn(first, duplicate.cash_match_proposal_ids.move_line_ids.move_id)
 
+    def test_items_of_a_failed_line_stay_open_for_the_next_batches(self):
+        # the first line pays with a bank fee and no write-off account: it
+        # waits for review, and the invoice is still there for the next one
+        self.company.write(
+            {
+                "cash_match_writeoff_account_id": False,
+                "account_journal_early_pay_discount_loss_account_id": False,
+            }
+        )
+        invoice = self._invoice(self.leroy, 500.0)
+        fee_line = self._receive(497.5, invoice.name)
+        full_line = self._receive(500.0, invoice.name)
+        with patch.object(account_bank_statement_line, "CRON_BATCH", 1):
+            self.env["account.bank.statement.line"]._cron_cash_match(commit=False)
+        self.assertEqual(fee_line.cash_match_state, "review")
+        self.assertIn("write-off account", fee_line.cash_match_message)
+        self.assertEqual(full_line.cash_match_state, "auto")
+        self.assertPaid(invoice)
+
     def _proposed_then_paid(self, amount, paid=None):
         """An invoice proposed (for review) to a line of ``amount``, then a
         payment registered on it by hand: in full, or ``paid``."""
