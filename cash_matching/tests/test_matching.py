@@ -260,6 +260,35 @@ class TestAutomaticReconciliation(CashMatchingCommon):
         )
         self.assertEqual(suspense.balance, -300.0)
 
+    def test_undo_of_several_invoices_and_a_fee(self):
+        first = self._invoice(self.dupont, 400.0, "2026-09-01")
+        second = self._invoice(self.dupont, 250.0, "2026-09-15")
+        line = self._receive(
+            647.5,
+            f"{first.name} {second.name}",
+            account_number="FR7630006000011234567890189",
+        )
+        self._match(line)
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertEqual(len(line.move_id.line_ids), 4)  # bank, 2 invoices, fee
+        line.action_undo_reconciliation()
+        self.assertEqual(first.amount_residual, 400.0)
+        self.assertEqual(second.amount_residual, 250.0)
+        self.assertEqual(
+            line.move_id.line_ids.mapped("account_id"),
+            self.bank.default_account_id | self.bank.suspense_account_id,
+        )
+        self.assertFalse(
+            self.env["account.move.line"].search(
+                [("account_id", "=", self.writeoff_account.id)]
+            )
+        )
+        # matched again (the Match button), it pays the same invoices again
+        line.action_cash_match()
+        self.assertEqual(line.cash_match_state, "auto")
+        self.assertPaid(first)
+        self.assertPaid(second)
+
     @freeze_time("2026-11-16")
     def test_matched_payment_keeps_a_promise(self):
         invoice = self._invoice(self.leroy, 640.0)
