@@ -332,6 +332,7 @@ def test_remove_takes_items_out_of_combinations():
 def test_restore_puts_back_an_item_still_open():
     m = matcher()
     m.remove([102])
+    assert not m.match(line(1500, "", payer_iban=DUPONT_IBAN))
     m.restore({102: 300.0, 999: 10.0})  # never taken out: ignored
     assert ids(m.match(line(300, "INV/2026/00345"))[0]) == {102}
     # oldest first again: 101 (January 5) and 102 (January 6) pay 1,500
