@@ -40,8 +40,6 @@ class _Stopwatch:
     def __init__(self, model, method):
         self.cls, self.name = type(model), method
         self.seconds, self._depth = 0.0, 0
-        # Odoo's registry class inherits the method from the add-on's class
-        self._own = method in vars(self.cls)
         self._original = getattr(self.cls, method)
 
     def __enter__(self):
@@ -61,10 +59,7 @@ class _Stopwatch:
         return self
 
     def __exit__(self, *exc):
-        if self._own:
-            setattr(self.cls, self.name, self._original)
-        else:
-            delattr(self.cls, self.name)
+        setattr(self.cls, self.name, self._original)
 
 
 def _create_lines(env, company, feed):
