@@ -1,8 +1,10 @@
 import logging
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.base.models.res_bank import sanitize_account_number
@@ -17,6 +19,8 @@ CRON_BATCH = 200
 # Lines reconciled in one pass of the ORM (one creation of their entries'
 # lines, one reconciliation).
 RUN_CHUNK = 100
+# the states of a line that a match was applied to (undone by Undo)
+MATCHED_STATES = ("auto", "accepted", "manual")
 
 
 class AccountBankStatementLine(models.Model):
@@ -55,6 +59,12 @@ class AccountBankStatementLine(models.Model):
         copy=False,
         help="Why the best proposal could not be applied automatically.",
     )
+    cash_match_partner_set = fields.Boolean(
+        string="Customer Found by the Matching",
+        copy=False,
+        help="The transaction had no customer; the match gave it one, which "
+        "undoing the match takes away again.",
+    )
 
     @api.depends("cash_match_proposal_ids.state", "cash_match_proposal_ids.rank")
     def _compute_cash_match_top_ids(self):
@@ -77,10 +87,19 @@ class AccountBankStatementLine(models.Model):
 
     def action_cash_match(self):
         """Match the selected transactions now (those not reconciled yet)."""
-        lines = self.filtered(lambda line: not line.is_reconciled and line.amount > 0)
+        lines = self.filtered(
+            lambda line: (
+                not line.is_reconciled
+                and line.amount > 0
+                and line.cash_match_state not in MATCHED_STATES
+            )
+        )
         if not lines:
             raise UserError(
-                self.env._("The selected transactions are already reconciled.")
+                self.env._(
+                    "Nothing to match: the selected transactions are matched "
+                    "already or are outgoing payments."
+                )
             )
         counts = self._cash_match_run(lines)
         return {
@@ -115,15 +134,24 @@ class AccountBankStatementLine(models.Model):
     def action_undo_reconciliation(self):
         # EXTENDS account: an undone match was wrong; its proposal is
         # remembered as rejected (learning) and the line waits for review.
-        matched = self.filtered(
-            lambda line: line.cash_match_state in ("auto", "accepted", "manual")
-        )
+        matched = self.filtered(lambda line: line.cash_match_state in MATCHED_STATES)
         accepted = matched.cash_match_proposal_ids.filtered(
             lambda p: p.state == "accepted"
         )
         res = super().action_undo_reconciliation()
         accepted._cash_match_decide("rejected", "user")
-        matched.write({"cash_match_state": "review", "cash_match_date": False})
+        matched.write(
+            {
+                "cash_match_state": "review",
+                "cash_match_date": False,
+                "cash_match_message": False,
+            }
+        )
+        # the customer the match gave the transaction goes with it (Odoo
+        # moves it from the statement line to its entry)
+        self.filtered("cash_match_partner_set").write(
+            {"partner_id": False, "cash_match_partner_set": False}
+        )
         return res
 
     # ------------------------------------------------------------------
@@ -193,14 +221,23 @@ class AccountBankStatementLine(models.Model):
         for line in self:
             try:
                 proposals = matcher.match(line._cash_match_bank_line(), limit=3)
-            except (ValueError, ArithmeticError) as error:
-                # a malformed line waits for review; it never stops the run
-                _logger.warning("cash matching of line %s failed: %s", line.id, error)
+            except Exception as error:  # noqa: BLE001 (pure Python, no database)
+                # a malformed line waits for review; it never stops the run:
+                # stopped, the next runs would start from it again
+                _logger.warning(
+                    "cash matching of line %s failed: %s",
+                    line.id,
+                    error,
+                    exc_info=not isinstance(error, ValueError | ArithmeticError),
+                )
                 line.write(
                     {
                         "cash_match_state": "review",
                         "cash_match_confidence": 0.0,
-                        "cash_match_message": str(error),
+                        "cash_match_message": self.env._(
+                            "The matching failed on this transaction: %(error)s",
+                            error=error,
+                        ),
                     }
                 )
                 continue
@@ -253,9 +290,22 @@ class AccountBankStatementLine(models.Model):
             with self.env.cr.savepoint():
                 self._cash_match_apply_pairs(pairs, by)
             return self.browse([line.id for line, _proposal in pairs])
-        except (UserError, ValidationError) as error:
+        except psycopg2.Error:
+            # the database refused (a lock, a concurrent change): the whole
+            # batch is rolled back and taken again by the next run
+            raise
+        except Exception as error:  # noqa: BLE001 (undone by the savepoint)
             if len(pairs) == 1:
-                pairs[0][0].cash_match_message = str(error)
+                line = pairs[0][0]
+                if isinstance(error, UserError):  # ValidationError too
+                    line.cash_match_message = str(error)
+                else:
+                    # unexpected: kept in review rather than stopping every
+                    # later run on this line
+                    _logger.exception("cash matching could not reconcile %s", line)
+                    line.cash_match_message = self.env._(
+                        "The reconciliation failed: %(error)s", error=error
+                    )
                 return self.browse()
         done = self.browse()
         for pair in pairs:
@@ -444,6 +494,7 @@ class AccountBankStatementLine(models.Model):
         counterparts created and reconciled in one call each."""
         suspense_lines = self.env["account.move.line"]
         partners = defaultdict(lambda: self.env["account.move.line"])
+        partner_found = self.browse()
         line_values = []
         plans = []
         for line, proposal in pairs:
@@ -455,6 +506,7 @@ class AccountBankStatementLine(models.Model):
                 # the statement line and its entry take the liquidity line's
                 # partner (Odoo's ``_synchronize_from_moves``)
                 partners[proposal.partner_id] |= liquidity
+                partner_found |= line
             move = line.move_id.id
             line_values += [dict(vals, move_id=move) for vals in counterparts]
             plans.append((len(counterparts), items))
@@ -512,6 +564,7 @@ class AccountBankStatementLine(models.Model):
                 "cash_match_message": False,
             }
         )
+        partner_found.cash_match_partner_set = True
 
     def _cash_match_counterparts(self, proposal):
         """The lines of this transaction's entry (liquidity, suspense) and

@@ -3,6 +3,7 @@ import logging
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..engine import learning
 
@@ -143,10 +144,9 @@ class CashMatchProposal(models.Model):
             items = []
             for code, strength, params in proposal.signals or []:
                 sentence = sentences.get(code, code)
+                # the values escaped once, by Markup's ``%``
                 try:
-                    text = sentence % {
-                        key: escape(value) for key, value in params.items()
-                    }
+                    text = Markup(escape(sentence)) % params
                 except (KeyError, TypeError, ValueError):
                     text = sentence
                 items.append(
@@ -170,13 +170,28 @@ class CashMatchProposal(models.Model):
     def action_accept(self):
         """Reconcile the bank transaction with the documents of this proposal."""
         self.ensure_one()
+        # before the entries: a user who may not decide changes nothing
+        self.check_access("write")
+        self._cash_match_check_proposed()
         self.statement_line_id._cash_match_apply(self, by="user")
         return True
 
     def action_reject(self):
         """This proposal is wrong: it is remembered for learning."""
+        self._cash_match_check_proposed()
         self._cash_match_decide("rejected", "user")
         return True
+
+    def _cash_match_check_proposed(self):
+        decided = self.filtered(lambda proposal: proposal.state != "proposed")
+        if decided:
+            raise UserError(
+                self.env._(
+                    "%(proposals)s was decided already; to change a match, undo "
+                    "it on its bank transaction.",
+                    proposals=", ".join(decided.mapped("display_name")),
+                )
+            )
 
     def _cash_match_decide(self, state, by):
         self.write(

@@ -29,6 +29,11 @@ class ResCompany(models.Model):
         "account.account",
         string="Write-off Account",
         check_company=True,
+        # as Odoo's cash discount accounts (a list: the setting inherits it)
+        domain=[
+            ("deprecated", "=", False),
+            ("account_type", "in", ("expense", "income", "income_other")),
+        ],
         help="Account of the small differences written off when a payment is "
         "matched. Without it, the cash discount loss account is used.",
     )

@@ -246,11 +246,17 @@ class TestAutomaticReconciliation(CashMatchingCommon):
         line = self._receive(300.0, invoice.name)
         self._match(line)
         self.assertPaid(invoice)
+        self.assertEqual(line.partner_id, self.leroy)  # found by the matching
         line.action_undo_reconciliation()
         self.assertFalse(line.is_reconciled)
         self.assertEqual(invoice.amount_residual, 300.0)
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertEqual(line.cash_match_state, "review")
+        # the customer found goes too: matching again starts from the bank's
+        # data, not from the undone guess
+        self.assertFalse(line.partner_id)
+        self.assertFalse(line.move_id.partner_id)
+        self.assertFalse(line.move_id.line_ids.partner_id)
         self.assertEqual(
             line.cash_match_proposal_ids.filtered(lambda p: p.decided_by).state,
             "rejected",
@@ -259,6 +265,62 @@ class TestAutomaticReconciliation(CashMatchingCommon):
             lambda aml: aml.account_id == self.bank.suspense_account_id
         )
         self.assertEqual(suspense.balance, -300.0)
+
+    def test_undo_keeps_the_customer_the_bank_named(self):
+        invoice = self._invoice(self.leroy, 300.0)
+        line = self._receive(300.0, invoice.name, partner_id=self.leroy.id)
+        self._match(line)
+        self.assertPaid(invoice)
+        line.action_undo_reconciliation()
+        self.assertEqual(invoice.amount_residual, 300.0)
+        self.assertEqual(line.partner_id, self.leroy)
+        self.assertEqual(line.move_id.line_ids.partner_id, self.leroy)
+
+    def test_unexpected_errors_keep_their_line_in_review(self):
+        # neither a bug in the matching of one line nor one in its
+        # reconciliation stops the run: later runs would stop on it again
+        broken_match = self._invoice(self.leroy, 150.0)
+        broken_apply = self._invoice(self.leroy, 250.0)
+        fine = self._invoice(self.dupont, 350.0)
+        lines = [
+            self._receive(150.0, broken_match.name),
+            self._receive(250.0, broken_apply.name),
+            self._receive(350.0, fine.name),
+        ]
+        model = type(lines[0])
+        bank_line, counterparts = (
+            model._cash_match_bank_line,
+            model._cash_match_counterparts,
+        )
+
+        def failing_bank_line(line):
+            if line == lines[0]:
+                raise TypeError("no amount")
+            return bank_line(line)
+
+        def failing_counterparts(line, proposal):
+            if line == lines[1]:
+                raise KeyError("no account")
+            return counterparts(line, proposal)
+
+        with (
+            patch.object(model, "_cash_match_bank_line", failing_bank_line),
+            patch.object(model, "_cash_match_counterparts", failing_counterparts),
+            self.assertLogs(account_bank_statement_line._logger.name) as logs,
+        ):
+            counts = self._match(*lines)
+        self.assertEqual((counts["auto"], counts["review"]), (1, 2))
+        self.assertPaid(fine)
+        self.assertEqual(broken_match.amount_residual, 150.0)
+        self.assertEqual(broken_apply.amount_residual, 250.0)
+        self.assertEqual(
+            [line.cash_match_state for line in lines], ["review", "review", "auto"]
+        )
+        self.assertIn("no amount", lines[0].cash_match_message)
+        self.assertIn("no account", lines[1].cash_match_message)
+        self.assertEqual(
+            [record.levelname for record in logs.records], ["WARNING", "ERROR"]
+        )
 
     def test_undo_of_several_invoices_and_a_fee(self):
         first = self._invoice(self.dupont, 400.0, "2026-09-01")
@@ -358,6 +420,110 @@ class TestReviewQueue(CashMatchingCommon):
         self.assertEqual(line.cash_match_state, "manual")
         self.assertPaid(invoice)
         self.assertPaid(other)
+
+    def test_match_by_hand_of_an_overpayment(self):
+        invoice = self._invoice(self.leroy, 210.0)
+        line = self._receive(250.0, "no reference at all")
+        self._match(line)
+        wizard = (
+            self.env["cash.match.manual"]
+            .with_context(**line.action_cash_match_manual()["context"])
+            .create(
+                {
+                    "move_line_ids": [
+                        Command.set(
+                            invoice.line_ids.filtered(
+                                lambda aml: aml.account_id == self.receivable
+                            ).ids
+                        )
+                    ]
+                }
+            )
+        )
+        self.assertEqual(wizard.total_selected, 210.0)
+        wizard.action_confirm()
+        self.assertPaid(invoice)
+        self.assertEqual(line.cash_match_state, "manual")
+        # the 40 paid too much wait on the suspense account, said on the line
+        self.assertFalse(line.is_reconciled)
+        suspense = line.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.bank.suspense_account_id
+        )
+        self.assertEqual(suspense.balance, -40.0)
+        self.assertIn("40.00", line.cash_match_message)
+        with self.assertRaises(UserError):
+            line.action_cash_match()
+        # it is undone like a reconciled line
+        line.action_undo_reconciliation()
+        self.assertEqual(invoice.amount_residual, 210.0)
+        self.assertEqual(line.cash_match_state, "review")
+        self.assertFalse(line.cash_match_message)
+        suspense = line.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.bank.suspense_account_id
+        )
+        self.assertEqual(suspense.balance, -250.0)
+
+    def test_match_by_hand_in_a_foreign_currency_journal(self):
+        gold = self.setup_other_currency(
+            "EUR", rates=[("2026-01-01", 0.5), ("2026-11-01", 0.4)]
+        )
+        journal = self.env["account.journal"].create(
+            {"name": "Gold Bank", "type": "bank", "code": "GBK", "currency_id": gold.id}
+        )
+        invoice = self._invoice(self.leroy, 800.0, currency=gold)  # 1,600 booked
+        line = self._receive(800.0, "no reference at all", journal=journal)
+        self._match(line)
+        wizard = (
+            self.env["cash.match.manual"]
+            .with_context(**line.action_cash_match_manual()["context"])
+            .create(
+                {
+                    "move_line_ids": [
+                        Command.set(
+                            invoice.line_ids.filtered(
+                                lambda aml: aml.account_id == self.receivable
+                            ).ids
+                        )
+                    ]
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertTrue(line.is_reconciled)
+        self.assertPaid(invoice)
+        # 2,000 received for 1,600: the exchange difference has its own
+        # entry, which is not a second entry of the bank transaction
+        exchange = self.env["account.move"].search(
+            [("journal_id", "=", self.company.currency_exchange_journal_id.id)]
+        )
+        self.assertEqual(sum(exchange.line_ids.mapped("debit")), 400.0)
+        self.assertFalse(exchange.statement_line_id)
+        self.assertEqual(line.move_id.statement_line_id, line)
+
+    def test_decided_proposal_cannot_be_decided_again(self):
+        invoice = self._invoice(self.leroy, 55.0)
+        line = self._receive(55.0, "")
+        self._match(line)
+        proposal = line.cash_match_top_ids[:1]
+        proposal.action_accept()
+        self.assertPaid(invoice)
+        with self.assertRaises(UserError):
+            proposal.action_reject()
+        with self.assertRaises(UserError):
+            proposal.action_accept()
+        self.assertEqual(proposal.state, "accepted")
+        self.assertTrue(line.is_reconciled)
+
+    def test_explanation_shows_names_as_written(self):
+        brasserie = self.env["res.partner"].create({"name": "Brasserie O'Brien & Fils"})
+        self._invoice(brasserie, 120.0)
+        line = self._receive(120.0, "", partner_name="Brasserie O'Brien & Fils")
+        self._match(line)
+        explanation = str(line.cash_match_proposal_ids[:1].explanation)
+        # escaped once: the browser shows the apostrophe and the ampersand
+        self.assertIn("O&#39;Brien &amp; Fils", explanation)
+        self.assertNotIn("&amp;#39;", explanation)
+        self.assertNotIn("&amp;amp;", explanation)
 
     def test_unmatched_line_does_not_block_the_run(self):
         invoice = self._invoice(self.leroy, 410.0)
@@ -469,13 +635,13 @@ class TestIsolation(CashMatchingCommon):
     def test_other_company_invoices_are_never_proposed(self):
         invoice = self._invoice(self.leroy, 500.0, company=self.other_company)
         self.assertEqual(invoice.company_id, self.other_company)
+        own = self._invoice(self.dupont, 500.0)
         line = self._receive(500.0, invoice.name)
         self._match(line)
-        self.assertFalse(line.is_reconciled)
+        proposed = line.cash_match_proposal_ids.move_line_ids
+        self.assertTrue(proposed & own.line_ids)  # the matching did propose
         self.assertFalse(
-            line.cash_match_proposal_ids.move_line_ids.filtered(
-                lambda aml: aml.company_id == self.other_company
-            )
+            proposed.filtered(lambda aml: aml.company_id == self.other_company)
         )
 
     def test_other_company_line_is_reconciled_in_its_own_books(self):
@@ -527,3 +693,7 @@ class TestIsolation(CashMatchingCommon):
         self.assertTrue(proposal.confidence)
         with self.assertRaises(AccessError):
             proposal.action_reject()
+        with self.assertRaises(AccessError):
+            proposal.action_accept()
+        self.assertEqual(proposal.state, "proposed")
+        self.assertFalse(line.is_reconciled)

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import clean_context, formatLang
 
 
 class CashMatchManual(models.TransientModel):
@@ -32,12 +33,19 @@ class CashMatchManual(models.TransientModel):
     @api.depends("move_line_ids")
     def _compute_total_selected(self):
         for wizard in self:
-            wizard.total_selected = sum(wizard.move_line_ids.mapped("amount_residual"))
+            # in the transaction's currency, as the items must be
+            wizard.total_selected = sum(
+                wizard.move_line_ids.mapped("amount_residual_currency")
+            )
 
     def action_confirm(self):
         self.ensure_one()
         _ = self.env._
-        line = self.statement_line_id
+        # without the ``default_*`` keys of the action that opened the wizard:
+        # they would land on what the reconciliation creates (an exchange
+        # difference entry taking this transaction as its own)
+        env = self.with_context(clean_context(self.env.context)).env
+        line = self.statement_line_id.with_env(env)
         if not self.move_line_ids:
             raise UserError(_("Select the open items this payment pays."))
         remaining = line.amount
@@ -76,7 +84,13 @@ class CashMatchManual(models.TransientModel):
             if self.write_off:
                 company = line.company_id
                 tolerance = min(
-                    company.cash_match_writeoff_amount,
+                    # set in the company's currency
+                    company.currency_id._convert(
+                        company.cash_match_writeoff_amount,
+                        line.currency_id,
+                        company,
+                        line.date,
+                    ),
                     line.amount * company.cash_match_writeoff_percent / 100,
                 )
                 if shortfall > tolerance:
@@ -94,7 +108,7 @@ class CashMatchManual(models.TransientModel):
                     for item in self.move_line_ids
                 }
         customer = self.move_line_ids[:1].partner_id.commercial_partner_id
-        proposal = self.env["cash.match.proposal"].create(
+        proposal = env["cash.match.proposal"].create(
             {
                 "statement_line_id": line.id,
                 "rank": 0,
@@ -107,4 +121,10 @@ class CashMatchManual(models.TransientModel):
             }
         )
         line.with_context(cash_match_manual=True)._cash_match_apply(proposal, by="user")
+        if kind == "partial" and not difference and not line.is_reconciled:
+            line.cash_match_message = _(
+                "%(amount)s more than the selected items stays on the suspense "
+                "account: undo and match again to place it.",
+                amount=formatLang(self.env, remaining, currency_obj=line.currency_id),
+            )
         return {"type": "ir.actions.act_window_close"}
