@@ -44,7 +44,7 @@ class CashMatchManual(models.TransientModel):
         # without the ``default_*`` keys of the action that opened the wizard:
         # they would land on what the reconciliation creates (an exchange
         # difference entry taking this transaction as its own)
-        env = self.with_context(clean_context(self.env.context)).env
+        env = self.env(context=clean_context(self.env.context))
         line = self.statement_line_id.with_env(env)
         if not self.move_line_ids:
             raise UserError(_("Select the open items this payment pays."))
