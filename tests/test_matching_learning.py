@@ -134,18 +134,27 @@ def test_evaluate_and_compare(setting):
 
 
 @pytest.mark.parametrize(
-    "samples, message",
+    "samples, error, message",
     [
         (
             [({"reference": 1.0}, True)] * 5 + [({"name": 1.0}, False)] * 5,
+            learning.TooFewDecisions,
             "at least 20",
         ),
-        ([({"reference": 1.0}, True)] * 25, "both accepted and rejected"),
-        ([({"name": 1.0}, False)] * 25, "both accepted and rejected"),
+        (
+            [({"reference": 1.0}, True)] * 25,
+            learning.OneKindOfDecision,
+            "both accepted and rejected",
+        ),
+        (
+            [({"name": 1.0}, False)] * 25,
+            learning.OneKindOfDecision,
+            "both accepted and rejected",
+        ),
     ],
 )
-def test_fit_refuses_too_little(samples, message):
-    with pytest.raises(ValueError, match=message):
+def test_fit_refuses_too_little(samples, error, message):
+    with pytest.raises(error, match=message):
         learning.fit(samples)
 
 

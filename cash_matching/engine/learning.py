@@ -22,25 +22,35 @@ def features(proposal):
     return _features(proposal.signals, proposal.kind, len(proposal.allocations))
 
 
+class TooFewDecisions(ValueError):
+    """Fewer decisions than :data:`MIN_SAMPLES`."""
+
+
+class OneKindOfDecision(ValueError):
+    """Every decision accepted, or every decision rejected: nothing tells a
+    good proposal from a bad one."""
+
+
 def fit(samples, *, regularisation=1.0):
     """A model learnt from ``samples``, ``(features, accepted)`` pairs as
     :func:`features` gives them and the reviewer decided them.
 
     Returns ``{"version": 1, "bias", "weights", "samples", "accepted",
     "defaulted"}``; a feature no decision showed keeps its default weight
-    (listed in ``defaulted``). Raises ValueError with fewer than
-    :data:`MIN_SAMPLES` decisions or decisions of one kind only.
+    (listed in ``defaulted``). Raises :class:`TooFewDecisions` with fewer
+    than :data:`MIN_SAMPLES` decisions, :class:`OneKindOfDecision` with
+    decisions of one kind only (both ValueError).
     ``regularisation`` is scikit-learn's ``C`` (smaller: weights nearer 0).
     """
     samples = list(samples)
     if len(samples) < MIN_SAMPLES:
-        raise ValueError(
+        raise TooFewDecisions(
             f"Learning needs at least {MIN_SAMPLES} reviewed proposals; "
             f"there are {len(samples)}. Review more proposals first."
         )
     labels = [bool(accepted) for _features, accepted in samples]
     if all(labels) or not any(labels):
-        raise ValueError(
+        raise OneKindOfDecision(
             "Learning needs both accepted and rejected proposals; all "
             f"{len(samples)} were {'accepted' if labels[0] else 'rejected'}."
         )

@@ -234,12 +234,16 @@ class CashMatchProposal(models.Model):
         train, holdout = samples[:split], samples[split:]
         try:
             if len(samples) < LEARNING_MIN_SAMPLES:
-                raise ValueError("too few decisions")
+                raise learning.TooFewDecisions("too few decisions")
             model = learning.fit(train)
         except ValueError as error:
             _logger.info("cash matching learning of %s: %s", company.name, error)
-            company.write(values | {"cash_match_learning_state": "too_few"})
-            return {"state": "too_few", "samples": len(samples)}
+            one_kind = isinstance(error, learning.OneKindOfDecision)
+            state = "one_kind" if one_kind else "too_few"
+            # the matching goes back to the default weights
+            values |= {"cash_match_learning_state": state, "cash_match_weights": False}
+            company.write(values)
+            return {"state": state, "samples": len(samples)}
         threshold = company.cash_match_auto_threshold
         before = learning.evaluate(None, holdout, threshold=threshold)
         after = learning.evaluate(model, holdout, threshold=threshold)
@@ -248,7 +252,8 @@ class CashMatchProposal(models.Model):
             "cash_match_learning_default_score": before["precision"],
             "cash_match_learning_learned_score": after["precision"],
             "cash_match_learning_state": "used" if better else "not_better",
-            "cash_match_weights": learning.fit(samples) if better else False,
+            # the weights measured, not weights fitted again on all decisions
+            "cash_match_weights": model if better else False,
         }
         company.write(values)
         return {

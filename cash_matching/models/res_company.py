@@ -57,6 +57,7 @@ class ResCompany(models.Model):
         [
             ("none", "Not trained yet"),
             ("too_few", "Too few decisions"),
+            ("one_kind", "Decisions all accepted or all rejected: defaults in use"),
             ("not_better", "Learned weights not better: defaults in use"),
             ("used", "Learned weights in use"),
         ],

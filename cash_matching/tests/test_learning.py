@@ -39,6 +39,16 @@ class TestLearning(CashMatchingCommon):
         self.assertEqual(self.company.cash_match_learning_samples, 10)
         self.assertFalse(self.company.cash_match_weights)
 
+    def test_decisions_of_one_kind_keep_the_defaults(self):
+        decisions = self._decisions(40)
+        decisions.filtered(lambda p: p.state == "rejected").state = "accepted"
+        self.company.cash_match_weights = {"version": 1, "weights": {"name": 0.1}}
+        result = self.env["cash.match.proposal"]._cash_match_learn(self.company)
+        self.assertEqual(result["state"], "one_kind")
+        self.assertEqual(self.company.cash_match_learning_state, "one_kind")
+        self.assertEqual(self.company.cash_match_learning_samples, 40)
+        self.assertFalse(self.company.cash_match_weights)
+
     def test_rejected_name_matches_lower_their_confidence(self):
         self._decisions(80)
         before = learning.predict(None, NAME_ONLY)
@@ -51,6 +61,9 @@ class TestLearning(CashMatchingCommon):
         self.assertEqual(self.company.cash_match_learning_default_score, 0.5)
         self.assertEqual(self.company.cash_match_learning_learned_score, 1.0)
         model = self.company.cash_match_weights
+        # the weights measured: learnt from the oldest 64, the newest 16 kept
+        # to measure them
+        self.assertEqual(model["samples"], 64)
         self.assertLess(model["weights"]["name"], DEFAULT_MODEL["weights"]["name"])
         self.assertLess(learning.predict(model, NAME_ONLY), 0.5)
         self.assertGreater(learning.predict(model, REFERENCE), 0.5)
