@@ -40,13 +40,13 @@ class TestLearning(CashMatchingCommon):
         self.assertFalse(self.company.cash_match_weights)
 
     def test_decisions_of_one_kind_keep_the_defaults(self):
-        decisions = self._decisions(40)
+        decisions = self._decisions(80)
         decisions.filtered(lambda p: p.state == "rejected").state = "accepted"
         self.company.cash_match_weights = {"version": 1, "weights": {"name": 0.1}}
         result = self.env["cash.match.proposal"]._cash_match_learn(self.company)
         self.assertEqual(result["state"], "one_kind")
         self.assertEqual(self.company.cash_match_learning_state, "one_kind")
-        self.assertEqual(self.company.cash_match_learning_samples, 40)
+        self.assertEqual(self.company.cash_match_learning_samples, 80)
         self.assertFalse(self.company.cash_match_weights)
 
     def test_rejected_name_matches_lower_their_confidence(self):
