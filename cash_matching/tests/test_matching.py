@@ -241,6 +241,30 @@ class TestAutomaticReconciliation(CashMatchingCommon):
             fee_line.cash_match_top_ids[:1].move_line_ids.move_id, fee_invoice
         )
 
+    def test_cron_writes_problems_in_the_companys_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["cash_matching"], ["fr_FR"], overwrite=True
+        )
+        self.company.partner_id.lang = "fr_FR"
+        self.company.write(
+            {
+                "cash_match_writeoff_account_id": False,
+                "account_journal_early_pay_discount_loss_account_id": False,
+            }
+        )
+        fee_invoice = self._invoice(self.leroy, 500.0)
+        fee_line = self._receive(497.5, fee_invoice.name)
+        # the cron's user reads English
+        self.env["account.bank.statement.line"].with_context(
+            lang="en_US"
+        )._cron_cash_match(commit=False)
+        self.assertEqual(fee_line.cash_match_state, "review")
+        self.assertIn("Définissez un compte d'écart", fee_line.cash_match_message)
+        # a user matching again reads it in their own language
+        fee_line.with_context(lang="en_US").action_cash_match()
+        self.assertIn("Set a write-off account", fee_line.cash_match_message)
+
     def test_undo_restores_everything(self):
         invoice = self._invoice(self.leroy, 300.0)
         line = self._receive(300.0, invoice.name)
@@ -678,6 +702,32 @@ class TestIsolation(CashMatchingCommon):
         )
         visible = self.env["cash.match.proposal"].with_user(user).search([])
         self.assertFalse(visible & line.cash_match_proposal_ids)
+        # while the proposals of the user's company are there
+        own_line = self._receive(75.0, "y")
+        self._invoice(self.leroy, 75.0)
+        self._match(own_line)
+        self.assertTrue(own_line.cash_match_proposal_ids)
+        visible = self.env["cash.match.proposal"].with_user(user).search([])
+        self.assertEqual(
+            visible & (own_line.cash_match_proposal_ids | line.cash_match_proposal_ids),
+            own_line.cash_match_proposal_ids,
+        )
+
+    def test_portal_user_sees_no_proposal(self):
+        self._invoice(self.leroy, 66.0)
+        line = self._receive(66.0, "")
+        self._match(line)
+        self.assertTrue(line.cash_match_proposal_ids)
+        customer = new_test_user(
+            self.env,
+            login="leroy_portal",
+            groups="base.group_portal",
+            partner_id=self.leroy.id,
+        )
+        with self.assertRaises(AccessError):
+            line.cash_match_proposal_ids.with_user(customer).read(["confidence"])
+        with self.assertRaises(AccessError):
+            self.env["cash.match.proposal"].with_user(customer).search([])
 
     def test_billing_user_reads_but_cannot_accept(self):
         self._invoice(self.leroy, 88.0)
