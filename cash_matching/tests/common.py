@@ -80,6 +80,27 @@ class CashMatchingCommon(AccountTestInvoicingCommon):
         lines = self.env["account.bank.statement.line"].union(*lines)
         return lines._cash_match_run(lines)
 
+    def _hand_wizard(self, line, *invoices):
+        """The "Match by Hand" wizard of ``line``, opened as its button does,
+        with the receivable items of ``invoices`` selected."""
+        items = (
+            self.env["account.move"]
+            .union(*invoices)
+            .line_ids.filtered(lambda aml: aml.account_id == self.receivable)
+        )
+        return (
+            self.env["cash.match.manual"]
+            .with_context(**line.action_cash_match_manual()["context"])
+            .create({"move_line_ids": [Command.set(items.ids)]})
+        )
+
+    def _suspense(self, line):
+        """The line of ``line``'s entry still on its journal's suspense
+        account."""
+        return line.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == line.journal_id.suspense_account_id
+        )
+
     def assertPaid(self, invoice, residual=0.0):
         self.assertAlmostEqual(invoice.amount_residual, residual, places=2)
         if not residual:

@@ -285,9 +285,7 @@ class TestAutomaticReconciliation(CashMatchingCommon):
             line.cash_match_proposal_ids.filtered(lambda p: p.decided_by).state,
             "rejected",
         )
-        suspense = line.move_id.line_ids.filtered(
-            lambda aml: aml.account_id == self.bank.suspense_account_id
-        )
+        suspense = self._suspense(line)
         self.assertEqual(suspense.balance, -300.0)
 
     def test_undo_keeps_the_customer_the_bank_named(self):
@@ -422,23 +420,7 @@ class TestReviewQueue(CashMatchingCommon):
         other = self._invoice(self.leroy, 90.0)
         line = self._receive(300.0, "no reference at all")
         self._match(line)
-        wizard = (
-            self.env["cash.match.manual"]
-            .with_context(**line.action_cash_match_manual()["context"])
-            .create(
-                {
-                    "move_line_ids": [
-                        Command.set(
-                            (invoice | other)
-                            .line_ids.filtered(
-                                lambda aml: aml.account_id == self.receivable
-                            )
-                            .ids
-                        )
-                    ]
-                }
-            )
-        )
+        wizard = self._hand_wizard(line, invoice, other)
         wizard.action_confirm()
         self.assertTrue(line.is_reconciled)
         self.assertEqual(line.cash_match_state, "manual")
@@ -449,30 +431,14 @@ class TestReviewQueue(CashMatchingCommon):
         invoice = self._invoice(self.leroy, 210.0)
         line = self._receive(250.0, "no reference at all")
         self._match(line)
-        wizard = (
-            self.env["cash.match.manual"]
-            .with_context(**line.action_cash_match_manual()["context"])
-            .create(
-                {
-                    "move_line_ids": [
-                        Command.set(
-                            invoice.line_ids.filtered(
-                                lambda aml: aml.account_id == self.receivable
-                            ).ids
-                        )
-                    ]
-                }
-            )
-        )
+        wizard = self._hand_wizard(line, invoice)
         self.assertEqual(wizard.total_selected, 210.0)
         wizard.action_confirm()
         self.assertPaid(invoice)
         self.assertEqual(line.cash_match_state, "manual")
         # the 40 paid too much wait on the suspense account, said on the line
         self.assertFalse(line.is_reconciled)
-        suspense = line.move_id.line_ids.filtered(
-            lambda aml: aml.account_id == self.bank.suspense_account_id
-        )
+        suspense = self._suspense(line)
         self.assertEqual(suspense.balance, -40.0)
         self.assertIn("40.00", line.cash_match_message)
         with self.assertRaises(UserError):
@@ -482,9 +448,7 @@ class TestReviewQueue(CashMatchingCommon):
         self.assertEqual(invoice.amount_residual, 210.0)
         self.assertEqual(line.cash_match_state, "review")
         self.assertFalse(line.cash_match_message)
-        suspense = line.move_id.line_ids.filtered(
-            lambda aml: aml.account_id == self.bank.suspense_account_id
-        )
+        suspense = self._suspense(line)
         self.assertEqual(suspense.balance, -250.0)
 
     def test_match_by_hand_in_a_foreign_currency_journal(self):
@@ -497,21 +461,7 @@ class TestReviewQueue(CashMatchingCommon):
         invoice = self._invoice(self.leroy, 800.0, currency=gold)  # 1,600 booked
         line = self._receive(800.0, "no reference at all", journal=journal)
         self._match(line)
-        wizard = (
-            self.env["cash.match.manual"]
-            .with_context(**line.action_cash_match_manual()["context"])
-            .create(
-                {
-                    "move_line_ids": [
-                        Command.set(
-                            invoice.line_ids.filtered(
-                                lambda aml: aml.account_id == self.receivable
-                            ).ids
-                        )
-                    ]
-                }
-            )
-        )
+        wizard = self._hand_wizard(line, invoice)
         wizard.action_confirm()
         self.assertTrue(line.is_reconciled)
         self.assertPaid(invoice)
