@@ -18,6 +18,7 @@ from . import collection_prediction
 from . import collection_worklist
 from . import collection_assignment_rule
 from . import collection_team
+from . import res_users
 from . import collection_report_schedule
 from . import collection_level_skip
 from . import collection_level_probability

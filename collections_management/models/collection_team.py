@@ -27,14 +27,3 @@ class CollectionTeam(models.Model):
         domain="[('share', '=', False)]",
     )
 
-
-class ResUsers(models.Model):
-    _inherit = "res.users"
-
-    collection_team_ids = fields.Many2many(
-        "collection.team",
-        "collection_team_member_rel",
-        "user_id",
-        "team_id",
-        string="Collections Teams",
-    )

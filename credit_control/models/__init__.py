@@ -7,3 +7,4 @@ from . import sale_order
 from . import payment_transaction
 from . import collection_worklist
 from . import collection_report_schedule
+from . import res_users

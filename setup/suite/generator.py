@@ -32,21 +32,21 @@ USERS = {
         company="fr",
         lang="fr_FR",
         tz="Europe/Paris",
-        groups=["collections_management.group_collections_user"],
+        role="collector",
     ),
     "collector.us": dict(
         name="Jordan Miles",
         company="us",
         lang="en_US",
         tz="America/New_York",
-        groups=["collections_management.group_collections_user"],
+        role="collector",
     ),
     "sales": dict(
         name="Sam Carter",
         company="us",
         lang="en_US",
         tz="America/New_York",
-        groups=["sales_team.group_sale_salesman"],
+        role="salesperson",
         both=True,
     ),
     "credit": dict(
@@ -54,10 +54,7 @@ USERS = {
         company="fr",
         lang="fr_FR",
         tz="Europe/Paris",
-        groups=[
-            "credit_control.group_credit_manager",
-            "collections_management.group_collections_user",
-        ],
+        role="credit_manager",
         both=True,
     ),
 }
@@ -218,22 +215,20 @@ def _users(env, companies):
     admin = env.ref("base.user_admin")
     admin.write({"company_ids": [(4, c.id) for c in companies.values()]})
     for login, spec in USERS.items():
-        user = env["res.users"].search([("login", "=", login)])
         company = companies[spec["company"]]
         allowed = list(companies.values()) if spec.get("both") else [company]
-        vals = {
-            "name": spec["name"],
-            "login": login,
-            "password": login,
-            "email": f"{login}@suite.example",
-            "lang": spec["lang"],
-            "tz": spec["tz"],
-            "company_id": company.id,
-            "company_ids": [(6, 0, [c.id for c in allowed])],
-            "groups_id": [(6, 0, [env.ref("base.group_user").id])]
-            + [(4, env.ref(xmlid).id) for xmlid in spec["groups"]],
-        }
-        users[login] = user or env["res.users"].create(vals)
+        # the same role setup as the add-ons' tests: no demo-only rights
+        users[login] = env["res.users"]._collections_create_role_user(
+            login,
+            spec["role"],
+            company,
+            env["res.company"].browse([c.id for c in allowed]),
+            name=spec["name"],
+            password=login,
+            email=f"{login}@suite.example",
+            lang=spec["lang"],
+            tz=spec["tz"],
+        )
     return users
 
 
@@ -925,17 +920,13 @@ def _portal_user(env, plan, companies, partners, invoices):
             open_by_customer[inv.customer] += 1
     customer_key = max(open_by_customer, key=open_by_customer.get)
     partner = partners[customer_key]
-    if not env["res.users"].search([("login", "=", "portal")]):
-        env["res.users"].create(
-            {
-                "name": partner.name,
-                "login": "portal",
-                "password": "portal",
-                "partner_id": partner.id,
-                "company_id": companies["fr"].id,
-                "company_ids": [(6, 0, companies["fr"].ids)],
-                "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
-            }
-        )
+    env["res.users"]._collections_create_role_user(
+        "portal",
+        "portal",
+        companies["fr"],
+        name=partner.name,
+        password="portal",
+        partner_id=partner.id,
+    )
     env.cr.commit()
     return partner
