@@ -625,3 +625,31 @@ def test_synthetic_history_is_reproducible_and_open_at_its_end():
     assert len({inv.customer for inv in invoices}) == 100
     assert any(inv.disputed for inv in invoices)
     assert len({inv.due_date - inv.invoice_date for inv in invoices}) > 3
+
+
+# --- an open invoice's expectation -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "due, days, p_late, expected, expected_p_late",
+    [
+        # not yet due: the model's day, its probability
+        ("2026-12-20", 5, 0.3, "2026-12-25", 0.3),
+        # due a week ago, predicted 20 days late: the model's day still ahead,
+        # but it is late already
+        ("2026-11-30", 20, 0.4, "2026-12-20", 1.0),
+        # 656 days overdue: never in the past, half a year at most to wait
+        ("2025-02-19", 10, 0.0, "2027-06-08", 1.0),
+        # ten days past the predicted day: at least a week still to wait
+        ("2026-11-17", 10, 0.9, "2026-12-17", 1.0),
+    ],
+)
+def test_open_invoice_is_never_expected_in_the_past(
+    due, days, p_late, expected, expected_p_late
+):
+    today = D("2026-12-07")
+    open_invoice = invoice("O1", "2024-12-01", due)
+    assert prediction.open_expectation(open_invoice, days, p_late, today) == (
+        D(expected),
+        expected_p_late,
+    )

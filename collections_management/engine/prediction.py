@@ -942,6 +942,28 @@ def train_and_evaluate(
     return model, figures, MODEL
 
 
+def open_expectation(invoice, days, p_late, today):
+    """``(expected date, late probability)`` of an open ``invoice`` whose
+    model predicts payment ``days`` after the due date with ``p_late``.
+
+    An open invoice is never expected before ``today``. When the invoice
+    is already past the predicted day, the wait still to come grows with
+    how late it already is: half of the days already past due, at least a
+    week and at most half a year (an invoice a year late is not paid next
+    week). An invoice already past its due date is late whatever the model
+    said: its late probability is 1.
+    """
+    expected = max(
+        invoice.due_date + timedelta(days=round(float(days))), invoice.invoice_date
+    )
+    if invoice.due_date < today:
+        p_late = 1.0
+    if expected < today:
+        past_due = (today - invoice.due_date).days
+        expected = today + timedelta(days=min(max(past_due // 2, 7), 183))
+    return expected, float(p_late)
+
+
 class Forecast(list):
     """The weeks of a :func:`forecast`, a list of dicts, with what falls
     after them: ``beyond`` (expected), ``beyond_low``, ``beyond_high``, and

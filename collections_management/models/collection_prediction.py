@@ -1,6 +1,5 @@
 import logging
 import time
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
@@ -272,18 +271,13 @@ class CollectionPrediction(models.Model):
         if not open_invoices:
             return
         predicted = predictor.predict_many(open_invoices, history)
+        today = fields.Date.context_today(self.with_company(company))
         rows = []
         for invoice, days, p_late in zip(
             open_invoices, predicted["days"], predicted["p_late"], strict=True
         ):
-            expected = invoice.due_date + timedelta(days=round(float(days)))
-            rows.append(
-                (
-                    invoice.id,
-                    max(expected, invoice.invoice_date),
-                    round(float(p_late) * 100, 2),
-                )
-            )
+            expected, p_late = prediction.open_expectation(invoice, days, p_late, today)
+            rows.append((invoice.id, expected, round(p_late * 100, 2)))
         # Plain SQL: two stored fields of ours, on up to 100,000 open
         # invoices, that nothing depends on; account.move's write would run
         # its accounting checks and tracking on each one.

@@ -28,7 +28,8 @@ class TestPaymentPrediction(CollectionsCommon):
         for n, delay in enumerate((5, 15, 10)):
             self._paid(self.customer, start + timedelta(days=20 * n), 30, delay)
         open_invoice = self._invoice(500.0, "2026-04-01", "2026-05-01")
-        training = self.env["collection.prediction"]._train(self.company)
+        with freeze_time("2026-04-15"):  # the invoice is not due yet
+            training = self.env["collection.prediction"]._train(self.company)
         self.assertEqual(training.state, "baseline")
         self.assertEqual(training.reason, prediction.TOO_LITTLE_HISTORY)
         self.assertFalse(training.sudo().payload)
@@ -82,11 +83,17 @@ class TestPaymentPrediction(CollectionsCommon):
         # the open invoice is expected when the predictor in use says
         predictor = Training._current_model(self.company) or prediction.MedianBaseline()
         history = prediction.History(invoices.values())
-        days = predictor.predict_many([invoices[open_invoice.id]], history)["days"][0]
-        self.assertEqual(
-            open_invoice.collection_expected_date,
-            date(2025, 11, 18) + timedelta(days=round(float(days))),
+        predicted = predictor.predict_many([invoices[open_invoice.id]], history)
+        # ... from today, as the invoice is long overdue: never in the past
+        expected, p_late = prediction.open_expectation(
+            invoices[open_invoice.id],
+            predicted["days"][0],
+            predicted["p_late"][0],
+            date.today(),
         )
+        self.assertEqual(open_invoice.collection_expected_date, expected)
+        self.assertGreater(expected, date.today())
+        self.assertEqual(open_invoice.collection_late_probability, 100.0)
 
     def test_a_tampered_model_is_refused(self):
         invoices = prediction.synthetic_history(60, 10, date(2024, 1, 1), 365, seed=3)
