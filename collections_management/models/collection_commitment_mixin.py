@@ -256,11 +256,15 @@ class CollectionCommitmentMixin(models.AbstractModel):
         self.move_ids._collection_plan()
 
     def _task(self, summary, note=None, user=None):
-        """A to-do for the collector (or ``user``) on this record."""
+        """A to-do for the collector (or ``user``) on this record.
+
+        ``summary(env)`` writes the summary with ``env`` in the language of
+        the user who gets the task (a cron runs in no one's language)."""
         self.ensure_one()
+        user = user or self.user_id or self.env.user
         return self.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=summary,
+            summary=summary(self.with_context(lang=user.lang).env),
             note=note,
-            user_id=(user or self.user_id or self.env.user).id,
+            user_id=user.id,
         )

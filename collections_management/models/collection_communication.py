@@ -295,7 +295,7 @@ class CollectionCommunication(models.Model):
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
+            "target": "download",
         }
 
     # ------------------------------------------------------------------
@@ -348,18 +348,14 @@ class CollectionCommunication(models.Model):
         comms = self.browse(list(reasons))
         for comm in comms:
             comm.write({"state": "failed", "error": reasons[comm.id]})
-        self._create_tasks(
-            [
-                (
-                    comm,
-                    "mail.mail_activity_data_todo",
-                    self.env._("Reminder failed: %(reason)s", reason=reasons[comm.id]),
-                    False,
-                    comm._contact_user(),
-                )
-                for comm in comms
-            ]
-        )
+        tasks = []
+        for comm in comms:
+            user = comm._contact_user()
+            # the summary in the language of the collector who reads it
+            env = self.with_context(lang=user.lang or self.env.lang).env
+            summary = env._("Reminder failed: %(reason)s", reason=reasons[comm.id])
+            tasks.append((comm, "mail.mail_activity_data_todo", summary, False, user))
+        self._create_tasks(tasks)
 
     @api.model
     def _create_tasks(self, tasks):
@@ -683,7 +679,9 @@ class CollectionCommunication(models.Model):
                     format_amount(
                         self.env, line.amount_residual_currency, line.currency_id
                     ),
-                    self.env._("%(days)s days late", days=line.days_overdue),
+                    self.env._("%(days)s days late", days=line.days_overdue)
+                    if line.days_overdue >= 0
+                    else self.env._("due in %(days)s days", days=-line.days_overdue),
                 )
                 for line in comm._due_lines()
             )
@@ -787,11 +785,19 @@ class CollectionCommunication(models.Model):
             )
         if level.legal_text:
             legal.append(html2plaintext(level.legal_text))
-        body = html2plaintext(level.letter_body or "") or env._(
-            "Unless we are mistaken, the invoices below remain unpaid. Please "
-            "settle them at your earliest convenience, or contact us if you "
-            "believe this is an error."
-        )
+        if level.is_courtesy:
+            default_body = env._(
+                "As a courtesy, we remind you that the invoices below fall due "
+                "soon. If you have already arranged their payment, please "
+                "disregard this letter."
+            )
+        else:
+            default_body = env._(
+                "Unless we are mistaken, the invoices below remain unpaid. Please "
+                "settle them at your earliest convenience, or contact us if you "
+                "believe this is an error."
+            )
+        body = html2plaintext(level.letter_body or "") or default_body
         contact = self._contact_user()
         letter = Letter(
             company_lines=[
@@ -839,14 +845,21 @@ class CollectionCommunication(models.Model):
     def _log_on_documents(self):
         """A note on the customer's and on each invoice's chatter, so the
         history stays on the documents the users open."""
-        labels = dict(self._fields["channel"]._description_selection(self.env))
         by_partner, by_move = defaultdict(list), defaultdict(list)
         for comm in self:
-            text = self.env._(
+            # the note stays on the documents: written in the language of
+            # the company whose collectors read them, not the cron's
+            comm_l = comm.with_context(
+                lang=comm.company_id.partner_id.lang or self.env.lang
+            )
+            env = comm_l.env
+            text = env._(
                 "%(level)s (%(channel)s, %(state)s) to %(recipient)s",
-                level=comm.level_id.name,
-                channel=labels[comm.channel],
-                state=dict(self._fields["state"]._description_selection(self.env))[
+                level=comm_l.level_id.name,
+                channel=dict(self._fields["channel"]._description_selection(env))[
+                    comm.channel
+                ],
+                state=dict(self._fields["state"]._description_selection(env))[
                     comm.state
                 ],
                 recipient=comm.recipient_address or comm.recipient_id.display_name,
@@ -875,20 +888,43 @@ class CollectionCommunication(models.Model):
                 }
             )
 
+    def _expected_address(self):
+        """The address the reminder will go to, as known before it is sent
+        (shown while it waits for validation); False when there is none,
+        which the sending will then report."""
+        self.ensure_one()
+        contact = self.recipient_id
+        if self.channel == "email":
+            return self._email_to() or contact.email or False
+        if self.channel == "sms":
+            country = (contact.country_id or self.partner_id.country_id).code
+            try:
+                return to_e164(contact.mobile or contact.phone, country)
+            except InvalidPhone:
+                return False
+        if self.channel == "letter":
+            address = contact._display_address(without_company=True)
+            return address.strip().replace("\n", ", ") or False
+        return contact.phone or contact.mobile or False
+
     def _ask_validation(self):
-        """A task for each reminder waiting for its collector's validation."""
-        self._create_tasks(
-            [
+        """A task for each reminder waiting for its collector's validation,
+        the reminder showing where it will go."""
+        tasks = []
+        for comm in self:
+            comm.recipient_address = comm._expected_address()
+            user = comm._contact_user()
+            env = self.with_context(lang=user.lang or self.env.lang).env
+            tasks.append(
                 (
                     comm,
                     "mail.mail_activity_data_todo",
-                    self.env._("Validate this reminder"),
+                    env._("Validate this reminder"),
                     False,
-                    comm._contact_user(),
+                    user,
                 )
-                for comm in self
-            ]
-        )
+            )
+        self._create_tasks(tasks)
 
     # ------------------------------------------------------------------
     # Replies (shared inbox)
@@ -1019,7 +1055,10 @@ class CollectionCommunicationLine(models.Model):
         "the customer's information.",
     )
     level_id = fields.Many2one("collection.policy.level")
-    days_overdue = fields.Integer()
+    days_overdue = fields.Integer(
+        string="Days After Due Date",
+        help="Negative before the due date (a courtesy reminder).",
+    )
 
     _sql_constraints = [
         (

@@ -279,10 +279,10 @@ class CollectionDispute(models.Model):
         )
         for dispute in overdue:
             dispute._task(
-                self.env._(
+                lambda env, d=dispute: env._(
                     "Dispute %(dispute)s past its deadline (%(deadline)s)",
-                    dispute=dispute.name,
-                    deadline=format_date(self.env, dispute.deadline),
+                    dispute=d.name,
+                    deadline=format_date(env, d.deadline),
                 )
             )
         overdue.overdue_task_date = today

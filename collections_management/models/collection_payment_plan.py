@@ -238,11 +238,9 @@ class CollectionPaymentPlan(models.Model):
                 # every manager of the company sees it in their activities
                 for manager in managers - self.env.ref("base.user_root"):
                     plan._task(
-                        self.env._(
+                        lambda env, p=plan: env._(
                             "Approve the payment plan of %(total)s",
-                            total=format_amount(
-                                self.env, plan.amount, plan.currency_id
-                            ),
+                            total=format_amount(env, p.amount, p.currency_id),
                         ),
                         user=manager,
                     )
@@ -333,11 +331,11 @@ class CollectionPaymentPlan(models.Model):
                 )[:1]
                 plan.state = "breached"
                 plan._task(
-                    self.env._(
+                    lambda env, p=plan, m=missed: env._(
                         "Payment plan breached: the instalment of %(amount)s due on "
                         "%(date)s was not paid",
-                        amount=format_amount(self.env, missed.amount, plan.currency_id),
-                        date=format_date(self.env, missed.due_date),
+                        amount=format_amount(env, m.amount, p.currency_id),
+                        date=format_date(env, m.due_date),
                     )
                 )
                 plan._replan_invoices()

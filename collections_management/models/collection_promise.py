@@ -184,21 +184,17 @@ class CollectionPromise(models.Model):
             judged |= promise
             if state == engine.BROKEN:
                 promise._task(
-                    self.env._(
+                    lambda env, p=promise: env._(
                         "Broken promise: nothing paid of %(amount)s",
-                        amount=format_amount(
-                            self.env, promise.amount, promise.currency_id
-                        ),
+                        amount=format_amount(env, p.amount, p.currency_id),
                     )
                 )
             elif state == engine.PARTIAL:
                 promise._task(
-                    self.env._(
+                    lambda env, p=promise, paid=paid: env._(
                         "Promise partially kept: %(paid)s paid of %(amount)s",
-                        paid=format_amount(self.env, paid, promise.currency_id),
-                        amount=format_amount(
-                            self.env, promise.amount, promise.currency_id
-                        ),
+                        paid=format_amount(env, paid, p.currency_id),
+                        amount=format_amount(env, p.amount, p.currency_id),
                     )
                 )
         judged._replan_invoices()

@@ -123,8 +123,14 @@ class CollectionRun(models.Model):
 
         ``partners`` limits the run to these customers; ``force_lines``
         (receivable lines) take their next level today even before its day.
+
+        What the run writes for the company's collectors (failure reasons,
+        tasks, notes) is in the company's language; what it sends a
+        customer is in the customer's.
         """
-        self = self.with_company(company)
+        self = self.with_company(company).with_context(
+            lang=company.partner_id.lang or self.env.lang
+        )
         today = today or self._company_today(company)
         cr = self.env.cr
         cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (RUN_LOCK, company.id))

@@ -100,7 +100,13 @@ class ResCompany(models.Model):
         Shipped records created in code (one set per company) read in the
         user's language like the ones loaded from XML.
         """
-        model = self.env[model_name].sudo()  # shipped configuration, at install
+        # sudo: shipped configuration, at install; no "created" message in
+        # the installer's language on the records' chatter (nobody made them)
+        model = (
+            self.env[model_name]
+            .sudo()
+            .with_context(mail_create_nolog=True, mail_notrack=True)
+        )
         base = build(self.with_context(lang="en_US").env)
         records = model.create(base)
         for lang, _name in self.env["res.lang"].get_installed():

@@ -372,6 +372,27 @@ class TestReminderRun(CollectionsCommon):
         action = comm.action_print_letters()
         self.assertIn("/web/content/", action["url"])
 
+    def test_courtesy_letter_says_the_invoices_fall_due(self):
+        """Before the due date the letter reminds, it does not say unpaid;
+        its lines say in how many days the invoice falls due."""
+        courtesy = self._level("Courtesy reminder")
+        courtesy.write({"channel_letter": True, "channel_call": True})
+        invoice = self._invoice(800, "2026-03-01", "2026-03-12")  # due in 2 days
+        self.customer.write({"street": "3 Market Street", "city": "Bristol"})
+        self._run()
+        letter = self._comms(self.customer, "letter")
+        self.assertEqual(letter.level_id, courtesy)
+        self.assertEqual(letter.line_ids.days_overdue, -2)
+        reader = PdfFileReader(io.BytesIO(letter.letter_attachment_id.raw))
+        text = " ".join(page.extractText() for page in reader.pages)
+        text = " ".join(text.split())
+        self.assertIn("As a courtesy, we remind you that the invoices below fall", text)
+        self.assertNotIn("remain unpaid", text)
+        call = self._comms(self.customer, "call").activity_id
+        self.assertIn(f"{invoice.name}", call.note)
+        self.assertIn("due in 2 days", call.note)
+        self.assertNotIn("-2 days late", call.note)
+
     def test_call_task_for_the_collector(self):
         self._level("First reminder").channel_call = True
         invoice = self._invoice(800, "2026-01-01", "2026-02-20")
