@@ -9,6 +9,8 @@ import pytest
 from collections_management.engine.worklist import (
     BOUNCED,
     CALL_DUE,
+    DISPUTE_LATE,
+    INSTALMENT_MISSED,
     PARTS,
     PROMISE_BROKEN,
     PROMISE_DUE,
@@ -28,6 +30,7 @@ from collections_management.engine.worklist import (
     rank,
     rebalance,
     score,
+    settled_by_a_call,
 )
 
 LABELS = {
@@ -323,6 +326,37 @@ def test_explanation_leaves_out_what_added_nothing():
     assert explain(score(fresh, reason_weights={CALL_DUE: 0.0}), LABELS) == ""
     # a part without a label is shown by its name
     assert explain(score(fresh), {}) == "reason 5.0"
+
+
+def test_explanation_in_the_readers_number_format():
+    french = "{:.1f}".format  # then the decimal comma, as res.lang writes it
+
+    def comma(points):
+        return french(points).replace(".", ",")
+
+    assert explain(
+        score(ACME).parts, {"amount": "Montant échu"}, top=1, number=comma
+    ) == ("Montant échu 20,0")
+
+
+# --- what a logged call closes ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reason, settled",
+    [
+        (CALL_DUE, True),
+        (PROMISE_DUE, True),
+        (PROMISE_BROKEN, True),
+        (INSTALMENT_MISSED, True),
+        (BOUNCED, True),
+        (REPLY, True),
+        (TO_VALIDATE, False),  # the reminder still waits for its validation
+        (DISPUTE_LATE, False),  # still late until the dispute is resolved
+    ],
+)
+def test_a_call_settles_what_it_deals_with(reason, settled):
+    assert settled_by_a_call(reason) is settled
 
 
 # --- ranking ----------------------------------------------------------------

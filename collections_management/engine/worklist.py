@@ -86,6 +86,27 @@ REASON_WEIGHTS = {
     TO_VALIDATE: 3.0,
 }
 
+# What a logged call with the customer deals with: the item is done once the
+# call is logged. A reminder still waits for its validation, and a late
+# dispute stays late until the dispute is resolved, whatever was said.
+SETTLED_BY_A_CALL = frozenset(
+    {
+        CALL_DUE,
+        PROMISE_DUE,
+        PROMISE_BROKEN,
+        INSTALMENT_MISSED,
+        BOUNCED,
+        OVER_LIMIT,
+        REPLY,
+    }
+)
+
+
+def settled_by_a_call(reason):
+    """Whether logging a call with the customer closes an item of ``reason``."""
+    return reason in SETTLED_BY_A_CALL
+
+
 # The factors of a score, in the order of its parts; "reason" is the bonus.
 FACTORS = ("amount", "days", "risk", "broken_promises", "late_probability")
 PARTS = (*FACTORS, "reason")
@@ -281,25 +302,27 @@ def rank(items, weights=None, reason_weights=None):
     return scored
 
 
-def explain(score, labels, top=3):
+def explain(score, labels, top=3, number="{:.1f}".format):
     """Return why an item ranks where it does, as one short line.
 
     The ``top`` parts that added the most points (all of them when None),
     biggest first (ties in the order of :data:`PARTS`), as "label points"
     joined by " + ": ``"Amount overdue 20.0 + Days overdue 12.5 + Risk 6.0"``.
     ``labels`` maps part names to the words shown (translated by the
-    caller); a name without a label is shown as is. Parts without points are
-    left out; "" when none added any.
+    caller); a name without a label is shown as is. ``number`` writes the
+    points (the caller passes one in the reader's language). Parts without
+    points are left out; "" when none added any. ``score`` is a
+    :class:`Score` or its ``parts`` alone.
     """
     order = {name: index for index, name in enumerate(PARTS)}
     parts = sorted(
-        (part for part in score.parts if part[1] > 0),
+        (part for part in getattr(score, "parts", score) if part[1] > 0),
         key=lambda part: (-part[1], order.get(part[0], len(order))),
     )
     if top is not None:
         parts = parts[:top]
     return " + ".join(
-        f"{labels.get(name, name)} {points:.1f}" for name, points in parts
+        f"{labels.get(name, name)} {number(points)}" for name, points in parts
     )
 
 

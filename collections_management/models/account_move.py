@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
 
 from ..engine.levels import next_step
@@ -361,15 +361,23 @@ class AccountMove(models.Model):
         )
         if not invoices:
             raise UserError(self.env._("Select posted customer invoices."))
+        invoices._collection_check_send_now()
         runs = self.env["collection.run"]
         for company in invoices.company_id:
             mine = invoices.filtered(lambda m, c=company: m.company_id == c)
-            runs |= self.env["collection.run"]._run_company(
-                company,
-                partners=mine.commercial_partner_id,
-                force_lines=mine.line_ids.filtered(
-                    lambda line: line.account_type == "asset_receivable"
-                ),
+            # sudo: a collector sends the next reminder of their own
+            # customers (checked above); the run that logs it and the
+            # reminders it writes belong to the company, as the cron's do.
+            runs |= (
+                self.env["collection.run"]
+                .sudo()
+                ._run_company(
+                    company,
+                    partners=mine.commercial_partner_id,
+                    force_lines=mine.line_ids.filtered(
+                        lambda line: line.account_type == "asset_receivable"
+                    ),
+                )
             )
         comms = runs.communication_ids
         if not comms:
@@ -387,6 +395,29 @@ class AccountMove(models.Model):
             "domain": [("id", "in", comms.ids)],
             "name": self.env._("Reminders Sent"),
         }
+
+    def _collection_check_send_now(self):
+        """Collectors send now only to the customers they follow (or that
+        nobody follows yet); managers to any."""
+        if self.env.user.has_group("collections_management.group_collections_manager"):
+            return
+        if not self.env.user.has_group("collections_management.group_collections_user"):
+            raise AccessError(
+                self.env._("Only collectors send reminders before their day.")
+            )
+        for move in self:
+            collector = move.commercial_partner_id.with_company(
+                move.company_id
+            ).collector_id
+            if collector and collector != self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "%(customer)s is followed by %(collector)s: ask them, or "
+                        "a collections manager, to send the reminder.",
+                        customer=move.commercial_partner_id.display_name,
+                        collector=collector.name,
+                    )
+                )
 
     def action_collection_pause(self):
         self.collection_paused = True

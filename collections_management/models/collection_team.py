@@ -26,4 +26,3 @@ class CollectionTeam(models.Model):
         string="Collectors",
         domain="[('share', '=', False)]",
     )
-

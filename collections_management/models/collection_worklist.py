@@ -69,7 +69,14 @@ class CollectionWorklistItem(models.Model):
     amount_overdue = fields.Monetary(readonly=True)
     days_overdue = fields.Integer(readonly=True)
     score = fields.Float(digits=(5, 1), readonly=True, aggregator="max")
-    score_explanation = fields.Char(string="Why", readonly=True)
+    score_parts = fields.Json(
+        readonly=True, help="The points each factor added: [[factor, points]]."
+    )
+    score_explanation = fields.Char(
+        string="Why",
+        compute="_compute_score_explanation",
+        help="The factors that added the most points to the score.",
+    )
     state = fields.Selection(
         [("todo", "To Do"), ("done", "Done")], default="todo", required=True
     )
@@ -77,6 +84,29 @@ class CollectionWorklistItem(models.Model):
     _sql_constraints = [
         ("key_uniq", "unique(company_id, key)", "An item is on the worklist once."),
     ]
+
+    @api.depends("score_parts")
+    @api.depends_context("lang")
+    def _compute_score_explanation(self):
+        # written when read, in the reader's language and number format
+        labels = self._factor_labels()
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
+
+        def number(points):
+            return lang.format("%.1f", points, grouping=True)
+
+        for item in self:
+            item.score_explanation = engine.explain(
+                [tuple(part) for part in item.score_parts or []], labels, number=number
+            )
+
+    @api.depends("partner_id", "reason")
+    def _compute_display_name(self):
+        reasons = dict(self._fields["reason"]._description_selection(self.env))
+        for item in self:
+            item.display_name = (
+                f"{item.partner_id.display_name} – {reasons.get(item.reason, '')}"
+            )
 
     def _compute_team_ids(self):
         for item in self:
@@ -142,7 +172,6 @@ class CollectionWorklistItem(models.Model):
         its score and the explanation of it."""
         facts = self._customer_facts(company, {c["partner"] for c in found}, today)
         weights = company._collection_worklist_weights()
-        labels = self._factor_labels()
         items = []
         for index, cand in enumerate(found):
             fact = facts[cand["partner"]]
@@ -174,7 +203,7 @@ class CollectionWorklistItem(models.Model):
                 "amount_overdue": fact["amount_overdue"],
                 "days_overdue": max(fact["days_overdue"], 0),
                 "score": score.value,
-                "score_explanation": engine.explain(score, labels),
+                "score_parts": [list(part) for part in score.parts],
             }
         return values
 
@@ -474,8 +503,9 @@ class CollectionWorklistItem(models.Model):
             },
         }
 
-    @api.model
     def action_refresh(self):
+        """The list's Refresh button (it works on the selection, if any,
+        but refreshes the whole worklist of the current company)."""
         if not self.env.user.has_group("collections_management.group_collections_user"):
             raise UserError(self.env._("Only collectors refresh the worklist."))
         # sudo: the refresh reads every collector's items to avoid

@@ -22,6 +22,13 @@ class ResPartner(models.Model):
         domain="[('company_id', '=', current_company_id)]",
         help="Leave empty to follow the company's default policy.",
     )
+    collection_effective_policy_id = fields.Many2one(
+        "collection.policy",
+        string="Policy Followed",
+        compute="_compute_collection_effective_policy",
+        help="The customer's own policy, else the first policy whose "
+        "conditions match it, else the company's default.",
+    )
     collector_id = fields.Many2one(
         "res.users",
         company_dependent=True,
@@ -72,6 +79,17 @@ class ResPartner(models.Model):
         store=True,
         help="Share of the judged promises that were kept in full.",
     )
+    # whether each figure has anything to measure yet (0 % of no promise
+    # judged is not the customer's behaviour)
+    has_collection_promise_judged = fields.Boolean(
+        compute="_compute_collection_behaviour", store=True
+    )
+    has_collection_dispute_settled = fields.Boolean(
+        compute="_compute_collection_behaviour", store=True
+    )
+    has_collection_instalment_settled = fields.Boolean(
+        compute="_compute_collection_behaviour", store=True
+    )
     collection_dispute_cycle_days = fields.Float(
         string="Dispute Cycle (days)",
         compute="_compute_collection_behaviour",
@@ -111,7 +129,9 @@ class ResPartner(models.Model):
         for partner in self:
             rate = kept_rate(partner.collection_promise_ids.mapped("state"))
             partner.collection_promise_kept_rate = 100 * rate if rate is not None else 0
+            partner.has_collection_promise_judged = rate is not None
             settled = partner.collection_dispute_ids.filtered("settled_date")
+            partner.has_collection_dispute_settled = bool(settled)
             partner.collection_dispute_cycle_days = (
                 sum((d.settled_date - d.date).days for d in settled) / len(settled)
                 if settled
@@ -119,6 +139,7 @@ class ResPartner(models.Model):
             )
             share = adherence(partner.collection_plan_ids.line_ids.mapped("state"))
             partner.collection_plan_adherence = 100 * share if share is not None else 0
+            partner.has_collection_instalment_settled = share is not None
 
     @api.constrains("collection_email")
     def _check_collection_email(self):
@@ -130,6 +151,13 @@ class ResPartner(models.Model):
                         email=partner.collection_email,
                     )
                 )
+
+    def _compute_collection_effective_policy(self):
+        policies = self._collection_policies(self.env.company)
+        for partner in self:
+            partner.collection_effective_policy_id = policies.get(
+                partner.commercial_partner_id.id, False
+            )
 
     def _collection_policy(self, company):
         """The policy that applies to this customer in ``company``."""

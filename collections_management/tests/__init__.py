@@ -9,3 +9,5 @@ from . import test_kpi_snapshot
 from . import test_payment_prediction
 from . import test_worklist
 from . import test_prediction_use
+from . import test_collector_day
+from . import test_french

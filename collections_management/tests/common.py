@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
@@ -32,6 +34,25 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         invoice.invoice_date_due = due_date
         invoice.action_post()
         return invoice
+
+    @classmethod
+    def _customer(cls, name, amount, days_late, collector=None, today=None):
+        """A customer (email from its first word) followed by ``collector``,
+        with one invoice of ``amount`` that is ``days_late`` days overdue on
+        ``today`` (10 March 2026 by default, the suite's usual day)."""
+        today = today or date(2026, 3, 10)
+        partner = cls.env["res.partner"].create(
+            {"name": name, "email": f"{name.split()[0].lower()}@example.com"}
+        )
+        if collector:
+            partner.with_company(cls.company).collector_id = collector
+        invoice = cls._invoice(
+            amount,
+            today - timedelta(days=days_late + 30),
+            today - timedelta(days=days_late),
+            partner=partner,
+        )
+        return partner, invoice
 
     @classmethod
     def _pay(cls, invoices, amount, day):

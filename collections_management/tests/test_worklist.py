@@ -2,9 +2,8 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CollectionsCommon
 
@@ -40,20 +39,6 @@ class TestWorklist(CollectionsCommon):
         cls.reason = cls.env["collection.dispute.reason"].search(
             [("company_id", "in", (False, cls.company.id))], limit=1
         )
-
-    def _customer(self, name, amount, days_late, collector=None):
-        partner = self.env["res.partner"].create(
-            {"name": name, "email": f"{name.split()[0].lower()}@example.com"}
-        )
-        if collector:
-            partner.with_company(self.company).collector_id = collector
-        invoice = self._invoice(
-            amount,
-            TODAY - timedelta(days=days_late + 30),
-            TODAY - timedelta(days=days_late),
-            partner=partner,
-        )
-        return partner, invoice
 
     def _items(self):
         return self.env["collection.worklist.item"].search(
@@ -451,49 +436,3 @@ class TestSharedInbox(CollectionsCommon):
             [("reason", "=", "reply"), ("partner_id", "=", self.customer.id)]
         )
         self.assertEqual(item.user_id, self.collector)
-
-
-@tagged("post_install", "-at_install")
-class TestWorklistTour(CollectionsCommon, HttpCase):
-    """A collector in a browser: from the worklist to the customer, logs a
-    call with a promise; the invoice gets no reminder until then."""
-
-    def test_worklist_call_promise(self):
-        collector = new_test_user(
-            self.env,
-            login="tour.collector",
-            password="tour.collector",
-            name="Tour Collector",
-            groups="account.group_account_invoice,"
-            "collections_management.group_collections_user",
-            company_id=self.company.id,
-            company_ids=self.company.ids,
-        )
-        partner = self.env["res.partner"].create(
-            {"name": "Atelier Tour", "email": "tour@atelier.example"}
-        )
-        partner.with_company(self.company).collector_id = collector
-        today = fields.Date.today()
-        invoice = self._invoice(
-            5000, today - timedelta(days=70), today - timedelta(days=40), partner
-        )
-        partner.activity_schedule(
-            "mail.mail_activity_data_call", date_deadline=today, user_id=collector.id
-        )
-        item = self.env["collection.worklist.item"]._refresh(self.company, today)
-        self.assertEqual(item.partner_id, partner)
-        self.start_tour(
-            "/odoo/action-collections_management.collection_worklist_item_action",
-            "collections_worklist_call_promise",
-            login="tour.collector",
-        )
-        promise = partner.collection_promise_ids
-        self.assertEqual(len(promise), 1)
-        self.assertEqual(promise.state, "open")
-        self.assertEqual(promise.amount, 5000)
-        self.assertEqual(promise.promise_date, today + timedelta(days=7))
-        self.assertEqual(promise.user_id, collector)
-        self.assertEqual(invoice.collection_commitment_state, "promise")
-        self.assertTrue(invoice.collection_pause_reason)  # no reminder meanwhile
-        self.assertEqual(item.state, "done")
-        self.assertFalse(partner.activity_ids)  # the call is done

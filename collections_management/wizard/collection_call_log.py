@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..engine import worklist
+
 OUTCOMES = [
     ("reached", "Reached, Nothing Agreed"),
     ("no_answer", "No Answer"),
@@ -120,7 +122,7 @@ class CollectionCallLog(models.TransientModel):
                 note=self.note,
                 user_id=self.env.user.id,
             )
-        if self.item_id:
+        if self.item_id and worklist.settled_by_a_call(self.item_id.reason):
             self.item_id.state = "done"
         if record:
             return {
