@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -7,6 +9,9 @@ from ..engine.levels import Level
 class CollectionPolicyLevel(models.Model):
     _name = "collection.policy.level"
     _description = "Dunning Level"
+    # a level has no chatter of its own: its changes are told on its policy
+    # (see _message_log_batch), so that the policy's history shows them all
+    _inherit = ["mail.thread"]
     _order = "policy_id, trigger_days, sequence, id"
     _check_company_auto = True
 
@@ -21,14 +26,16 @@ class CollectionPolicyLevel(models.Model):
         related="policy_id.company_id", store=True, index=True, precompute=True
     )
     sequence = fields.Integer(default=10)
-    name = fields.Char(required=True, translate=True)
+    name = fields.Char(required=True, translate=True, tracking=True)
     trigger_days = fields.Integer(
+        tracking=True,
         string="Days After Due Date",
         required=True,
         help="Days after the due date from which this level is sent. A "
         "negative number sends a courtesy reminder before the due date.",
     )
     min_days_since_previous = fields.Integer(
+        tracking=True,
         string="Days Since Previous Reminder",
         default=7,
         help="This level waits at least this many days after the previous "
@@ -38,30 +45,32 @@ class CollectionPolicyLevel(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     # Channels: any combination.
-    channel_email = fields.Boolean(string="Email", default=True)
+    channel_email = fields.Boolean(string="Email", default=True, tracking=True)
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
         domain="[('model', '=', 'collection.communication')]",
     )
-    channel_sms = fields.Boolean(string="SMS")
+    channel_sms = fields.Boolean(string="SMS", tracking=True)
     sms_template_id = fields.Many2one(
         "sms.template",
         string="SMS Template",
         domain="[('model', '=', 'collection.communication')]",
     )
-    channel_letter = fields.Boolean(string="Letter")
+    channel_letter = fields.Boolean(string="Letter", tracking=True)
     letter_body = fields.Html(
         string="Letter Text",
         translate=True,
         help="Opening paragraphs of the letter, above the table of due invoices.",
     )
     channel_call = fields.Boolean(
+        tracking=True,
         string="Phone Call",
         help="Plan a call for the customer's collector, with the due invoices in "
         "its note.",
     )
     needs_validation = fields.Boolean(
+        tracking=True,
         help="Reminders of this level wait for a collector's validation before "
         "they go out.",
     )
@@ -71,20 +80,24 @@ class CollectionPolicyLevel(models.Model):
     )
     # Escalation flags read by other add-ons.
     is_credit_hold = fields.Boolean(
+        tracking=True,
         string="Credit Hold",
         help="Reaching this level puts the customer on credit hold (Credit Control).",
     )
     is_agency_handover = fields.Boolean(
+        tracking=True,
         string="Hand Over to Agency",
         help="Reaching this level hands the customer over to an external "
         "collection agency.",
     )
     fee_enabled = fields.Boolean(
+        tracking=True,
         string="Late Payment Fee",
         help="Mention a fixed recovery fee and the legal interest on this "
         "level's letters and emails.",
     )
     fee_amount = fields.Monetary(
+        tracking=True,
         currency_field="currency_id",
         default=40.0,
         help="In France: the fixed recovery indemnity of 40 EUR (Code de "
@@ -103,6 +116,26 @@ class CollectionPolicyLevel(models.Model):
             "Two levels of one policy cannot start on the same day.",
         ),
     ]
+
+    def _message_log_batch(self, bodies, **kwargs):
+        """Tell the levels' creation and changes on their policy's chatter,
+        under each level's name."""
+        messages = self.env["mail.message"]
+        for level in self:
+            policy = level.policy_id
+            body = Markup("<p><b>%s</b></p>%s") % (
+                level.name,
+                bodies.get(level.id) or "",
+            )
+            messages |= policy._message_log_batch({policy.id: body}, **kwargs)
+        return messages
+
+    def unlink(self):
+        for level in self:
+            level.policy_id._message_log(
+                body=self.env._("Level %(level)s removed.", level=level.name)
+            )
+        return super().unlink()
 
     @api.depends("trigger_days")
     def _compute_is_courtesy(self):
