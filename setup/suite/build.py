@@ -4,7 +4,7 @@ import subprocess
 import time
 from datetime import date, timedelta
 
-from . import generator, odoo_env, runtime
+from . import generator, odoo_env, runtime, stories
 from . import plan as planmod
 
 # l10n_fr_account: the French company keeps its books on the French chart.
@@ -95,6 +95,9 @@ def populate(
             env, plan, generator.Progress(enabled=progress), writer=writer
         )
         timings["generate_s"] = time.monotonic() - started
+        if figures_weeks:
+            # the demo: what each role's day needs, before the day's run
+            stories.prepare(env, today, log=log)
         if run_cron:
             started = time.monotonic()
             env["collection.run"]._cron_daily()
