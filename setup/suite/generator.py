@@ -4,7 +4,7 @@ Everything is created the way a user's work would create it: posted invoices
 with their taxes, credit notes and payments reconciled with them, bank
 statement lines waiting for matching, sale orders. ORM calls are batched
 (hundreds of records a call) and mail tracking is off, which is what makes
-the default size run in about a minute.
+the default size (300 customers) run in about 35 s on two cores.
 """
 
 import gc
@@ -61,12 +61,28 @@ USERS = {
 
 
 class Progress:
+    """A bar per phase on a terminal; in a log (not a terminal), a line at
+    each quarter of a phase and at its end."""
+
     def __init__(self, enabled=True, stream=sys.stderr):
         self.enabled, self.stream = enabled, stream
         self.started = time.monotonic()
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.logged = {}
 
     def step(self, phase, done, total):
         if not self.enabled:
+            return
+        if not self.tty:
+            quarter = 4 * done // total if total else 4
+            if quarter > self.logged.get(phase, 0) or (
+                done >= total and phase not in self.logged
+            ):
+                self.logged[phase] = max(quarter, 1)
+                self.stream.write(
+                    f"{phase}: {done}/{total} {time.monotonic() - self.started:.1f}s\n"
+                )
+                self.stream.flush()
             return
         width = 30
         filled = int(width * done / total) if total else width

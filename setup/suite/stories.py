@@ -16,6 +16,8 @@ from . import generator
 # per collector: customers with a call due today, a promise due today and
 # a promise broken (its day and the grace period passed, nothing paid)
 CALLS, PROMISES_DUE, PROMISES_BROKEN = 6, 3, 3
+# and reminders waiting for the collector's validation
+VALIDATIONS = 3
 
 
 def prepare(env, today, log=print):
@@ -81,10 +83,42 @@ def prepare(env, today, log=print):
                 company
             )._collection_record(partner, invoices, 3, source="portal")
             counts["plans"] += 1
+    for login in ("collector.fr", "collector.us"):
+        counts["to_validate"] = counts.get("to_validate", 0) + _to_validate(
+            env, users[login], today
+        )
     env["collection.promise"]._cron_review(today=today)
     env.cr.commit()
     log("stories: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
+
+
+def _to_validate(env, collector, today, count=VALIDATIONS):
+    """Send now the next reminder of a few of ``collector``'s customers
+    whose next level waits for validation: the reminders wait in the
+    collector's worklist. Returns how many customers."""
+    company = collector.company_id
+    env["account.move"].with_company(company)._collections_plan_companies(company)
+    moves = env["account.move"].search(
+        [
+            ("company_id", "=", company.id),
+            ("collection_next_level_id.needs_validation", "=", True),
+        ]
+    )
+    customers = moves.commercial_partner_id.filtered(
+        lambda p: p.with_company(company).collector_id == collector
+    )[:count]
+    for partner in customers:
+        mine = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
+        env["collection.run"]._run_company(
+            company,
+            today=today,
+            partners=partner,
+            force_lines=mine.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            ),
+        )
+    return len(customers)
 
 
 def _backdate(promise, made, pay_by):
