@@ -651,11 +651,8 @@ class TestKpiSnapshot(CollectionsCommon):
 class TestDashboardTour(CollectionsCommon, HttpCase):
     def test_manager_opens_the_three_dashboards(self):
         """In the browser: each dashboard loads its figures without error."""
-        new_test_user(
-            self.env,
-            login="tour.manager",
-            groups="collections_management.group_collections_manager",
-            company_id=self.company.id,
+        self.env["res.users"]._collections_create_role_user(
+            "tour.manager", "collections_manager", self.company
         )
         self._invoice(1000, "2026-01-10", "2026-02-09")
         Snapshot = self.env["collection.kpi.snapshot"]
