@@ -107,6 +107,10 @@ def populate(
             timings["collections_cron_s"] = time.monotonic() - started
         if figures_weeks:
             started = time.monotonic()
+            # the weekly learning and the week's forecast, as their crons do:
+            # the customers' expected payments and late-payment risks
+            env["collection.prediction"]._cron_train()
+            env["collection.cash.forecast"]._cron_forecast()
             env["collection.worklist.item"]._cron_refresh()
             Snapshot = env["collection.kpi.snapshot"]
             for company in env["res.company"].search([]):
