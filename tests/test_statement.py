@@ -12,9 +12,12 @@ from payment_portal.engine.statement import (
     PARTIAL_NOT_ALLOWED,
     Line,
     bucket,
+    days_overdue,
     keep,
+    overdue_amount,
     payment_amount,
     payment_refusals,
+    spread,
     totals,
 )
 
@@ -140,3 +143,66 @@ def test_payment_refusals(ids, amount, partial, expected):
 def test_payment_amount_is_the_residual_unless_given():
     assert payment_amount(BOOK, [1, 2]) == 500.0
     assert payment_amount(BOOK, [1, 2], 120.004) == 120.0
+
+
+def test_instalments_are_aged_each_on_its_own_due_date():
+    # 2 000 due in two instalments: 1 000 ten days late, 1 000 in 20 days
+    invoice = Line(
+        id=1,
+        currency="EUR",
+        company=1,
+        due_date=TODAY - timedelta(days=10),
+        residual=2000.0,
+        instalments=(
+            (TODAY - timedelta(days=10), 1000.0),
+            (TODAY + timedelta(days=20), 1000.0),
+        ),
+    )
+    assert days_overdue(invoice, TODAY) == 10
+    assert overdue_amount(invoice, TODAY) == 1000.0
+    assert keep(invoice, TODAY, "overdue")
+    assert not keep(invoice, TODAY, "current")
+    (row,) = totals([invoice], TODAY)
+    assert row.balance == 2000.0
+    assert row.overdue == 1000.0
+    assert row.buckets == {
+        "current": 1000.0,
+        "1_30": 1000.0,
+        "31_60": 0.0,
+        "61_90": 0.0,
+        "over_90": 0.0,
+    }
+
+
+def test_instalments_not_yet_due_are_not_overdue():
+    invoice = Line(
+        id=1,
+        currency="EUR",
+        company=1,
+        due_date=TODAY,  # due today is not late
+        residual=900.0,
+        instalments=((TODAY, 300.0), (TODAY + timedelta(days=30), 600.0)),
+    )
+    assert overdue_amount(invoice, TODAY) == 0.0
+    assert keep(invoice, TODAY, "current")
+    (row,) = totals([invoice], TODAY)
+    assert row.overdue == 0.0
+    assert row.buckets["current"] == 900.0
+
+
+def test_a_credit_note_is_never_overdue():
+    assert overdue_amount(line(1, 45, 150.0, refund=True), TODAY) == 0.0
+
+
+@pytest.mark.parametrize(
+    "amount, residuals, expected",
+    [
+        (120.0, [(1, 1000.0)], {1: 120.0}),
+        (1000.0, [(1, 1000.0)], {1: 1000.0}),
+        (1300.0, [(1, 1000.0), (2, 500.0)], {1: 1000.0, 2: 300.0}),
+        (200.0, [(1, 1000.0), (2, 500.0)], {1: 200.0, 2: 0.0}),
+        (0.1 + 0.2, [(1, 0.3)], {1: 0.3}),
+    ],
+)
+def test_spread_oldest_first(amount, residuals, expected):
+    assert spread(amount, residuals) == expected

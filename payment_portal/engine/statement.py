@@ -3,6 +3,12 @@
 Plain data in, plain data out; no Odoo. The portal reads the customer's open
 documents, and this module ages them, totals them per currency and checks a
 payment request against them, so that the rules are tested without Odoo.
+
+An invoice paid in instalments is aged per instalment: each open
+instalment counts in the column of its own due date, and the invoice is
+overdue as soon as one of its instalments is, by the days of the oldest
+one. The balance card, the statement, its PDF and the invoice page then
+tell the customer the same thing.
 """
 
 from dataclasses import dataclass, field
@@ -41,10 +47,19 @@ class Line:
     due_date: object  # datetime.date
     residual: float  # still open, document currency, positive
     is_refund: bool = False
+    # ((due date, still open), ...) of the open instalments, oldest first;
+    # empty for a document due in one go on ``due_date``.
+    instalments: tuple = ()
 
     @property
     def signed(self):
         return -self.residual if self.is_refund else self.residual
+
+    @property
+    def parts(self):
+        """((due date, still open), ...): the instalments, or the whole
+        document on its due date."""
+        return self.instalments or ((self.due_date, self.residual),)
 
 
 @dataclass(slots=True)
@@ -58,17 +73,34 @@ class Totals:
     count: int = 0
 
 
+def _days(due_date, today):
+    return today.toordinal() - due_date.toordinal()
+
+
 def days_overdue(line, today):
-    return today.toordinal() - line.due_date.toordinal()
+    """Days since the oldest open instalment of ``line`` fell due
+    (negative: days until it does)."""
+    return max(_days(due, today) for due, _amount in line.parts)
 
 
-def bucket(line, today):
-    """The ageing column of ``line`` on ``today``."""
-    days = days_overdue(line, today)
+def overdue_amount(line, today):
+    """What of ``line`` is past due on ``today`` (0 for a credit note)."""
+    if line.is_refund:
+        return 0.0
+    return sum(amount for due, amount in line.parts if _days(due, today) > 0)
+
+
+def _bucket_of(days):
     for key, low, high in BUCKETS:
         if (low is None or days >= low) and (high is None or days <= high):
             return key
     raise AssertionError("BUCKETS cover every day")  # pragma: no cover
+
+
+def bucket(line, today):
+    """The ageing column of ``line`` on ``today`` (of its oldest open
+    instalment)."""
+    return _bucket_of(days_overdue(line, today))
 
 
 def keep(line, today, filter_):
@@ -76,9 +108,9 @@ def keep(line, today, filter_):
     if filter_ not in FILTERS:
         raise ValueError(f"Unknown statement filter {filter_!r}.")
     if filter_ == "overdue":
-        return not line.is_refund and days_overdue(line, today) > 0
+        return overdue_amount(line, today) > 0
     if filter_ == "current":
-        return line.is_refund or days_overdue(line, today) <= 0
+        return line.is_refund or not overdue_amount(line, today)
     return True
 
 
@@ -88,11 +120,12 @@ def totals(lines, today, rounding=2):
     per_currency = {}
     for line in lines:
         row = per_currency.setdefault(line.currency, Totals(line.currency))
+        sign = -1 if line.is_refund else 1
         row.balance += line.signed
-        row.buckets[bucket(line, today)] += line.signed
+        for due, amount in line.parts:
+            row.buckets[_bucket_of(_days(due, today))] += sign * amount
         row.count += 1
-        if not line.is_refund and days_overdue(line, today) > 0:
-            row.overdue += line.residual
+        row.overdue += overdue_amount(line, today)
     for row in per_currency.values():
         row.balance = round(row.balance, rounding)
         row.overdue = round(row.overdue, rounding)
@@ -140,3 +173,18 @@ def payment_amount(lines, selected_ids, amount=None, rounding=2):
         return round(amount, rounding)
     selected = set(selected_ids)
     return round(sum(line.residual for line in lines if line.id in selected), rounding)
+
+
+def spread(amount, residuals, rounding=2):
+    """``{key: share}``: ``amount`` spread over ``residuals`` (``[(key,
+    still open)]``, oldest first), each taking at most what it owes. This
+    is how a dispute over several invoices is credited, so the part of each
+    invoice in dispute (and the rest the customer may still promise, plan
+    or dispute)."""
+    left = round(amount, rounding)
+    shares = {}
+    for key, residual in residuals:
+        share = max(min(left, round(residual, rounding)), 0.0)
+        shares[key] = share
+        left = round(left - share, rounding)
+    return shares
