@@ -10,17 +10,20 @@ from odoo.fields import Command
 from odoo.http import request
 from odoo.tools import format_amount, format_date
 from odoo.tools.mimetypes import guess_mimetype
-from odoo.tools.misc import hash_sign, verify_hash_signed
+from odoo.tools.misc import get_lang, hash_sign, verify_hash_signed
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.collections_management.engine.letter import Letter
 from odoo.addons.collections_management.engine.letter import render as render_pdf
+from odoo.addons.payment.controllers.post_processing import PaymentPostProcessing
 
+from ..engine import elision
 from ..engine import statement as engine
 
 PAY_SCOPE = "payment_portal.pay"
 PAY_VALIDITY = timedelta(hours=2)
 MAX_FILES = 5
+PLAN_FIRST_DAYS = 7  # days from today to a plan's first instalment, by default
 MAX_MESSAGE = 5000
 # What a customer may attach to a dispute, recognised from the content.
 ACCEPTED_TYPES = {
@@ -146,6 +149,7 @@ class CollectionsPortal(PortalAccount):
         for move in shown:
             line = lines[move.id]
             late = engine.days_overdue(line, today)
+            overdue = engine.overdue_amount(line, today)
             url = move.get_portal_url()
             rows.append(
                 {
@@ -158,12 +162,21 @@ class CollectionsPortal(PortalAccount):
                     "due": format_date(env, line.due_date),
                     "late": late if late > 0 and not line.is_refund else 0,
                     "amount": format_amount(env, line.signed, move.currency_id),
-                    "badge": commitments.get(move.id),
+                    # an instalment overdue, the rest not yet due
+                    "overdue_part": format_amount(env, overdue, move.currency_id)
+                    if 0 < overdue < line.residual
+                    else "",
+                    "badges": commitments.get(move.id, []),
                 }
             )
         return {
             "page_name": "collections_statement",
             "partner": partner,
+            "statement_title": elision.fill_name(
+                env._("Statement of %(customer)s", customer=elision.MARK),
+                partner.name or "",
+                env.lang,
+            ),
             "rows": rows,
             "today": today,
             "totals": [
@@ -199,23 +212,82 @@ class CollectionsPortal(PortalAccount):
             ("current", _("Not yet due")),
         ]
 
-    def _commitments(self, moves):
-        """{invoice id: label} of the invoices in an open dispute, promise
-        or payment plan."""
-        _ = request.env._
-        labels = {}
-        env = moves.env  # sudo, as the moves
-        for model, label in (
-            ("collection.payment.plan", _("In a payment plan")),
-            ("collection.promise", _("Payment promised")),
-            ("collection.dispute", _("Disputed")),
+    def _open_commitments(self, moves):
+        """``{invoice id: {"plan": plan, "promise": promise, "dispute":
+        dispute, "disputed": amount}}`` of the invoices in a payment plan,
+        a promise or a dispute in progress (read as ``moves``, sudo). The
+        part of an invoice in dispute is the dispute's amount spread over
+        its invoices oldest first, as accepting it would credit them."""
+        env = moves.env
+        found = {}
+        for model, key in (
+            ("collection.payment.plan", "plan"),
+            ("collection.promise", "promise"),
         ):
             records = env[model].search(
                 env[model]._open_domain + [("move_ids", "in", moves.ids)]
             )
-            for move in records.move_ids & moves:
-                labels[move.id] = label
+            for record in records:
+                for move in record.move_ids & moves:
+                    found.setdefault(move.id, {})[key] = record
+        disputes = env["collection.dispute"].search(
+            env["collection.dispute"]._open_domain + [("move_ids", "in", moves.ids)]
+        )
+        for dispute in disputes:
+            ordered = dispute.move_ids.sorted(lambda m: (m.invoice_date, m.id))
+            shares = engine.spread(
+                dispute.amount,
+                [(move.id, move.amount_residual) for move in ordered],
+                rounding=dispute.currency_id.decimal_places,
+            )
+            for move in dispute.move_ids & moves:
+                entry = found.setdefault(move.id, {})
+                entry["dispute"] = dispute
+                entry["disputed"] = entry.get("disputed", 0.0) + shares[move.id]
+        return found
+
+    def _undisputed(self, move, entry):
+        """What of ``move`` is not in dispute (its currency)."""
+        return move.currency_id.round(
+            move.amount_residual - (entry or {}).get("disputed", 0.0)
+        )
+
+    def _commitment_labels(self, move, entry):
+        """The badges beside ``move``: what the customer already said."""
+        _ = request.env._
+        labels = []
+        plan = entry.get("plan")
+        if plan:
+            labels.append(
+                _("In a payment plan")
+                if plan.state == "active"
+                else _("Payment plan requested")
+            )
+        if entry.get("promise"):
+            labels.append(_("Payment promised"))
+        if entry.get("dispute"):
+            if self._undisputed(move, entry) > 0:
+                labels.append(
+                    _(
+                        "Disputed: %(amount)s",
+                        amount=format_amount(
+                            request.env, entry["disputed"], move.currency_id
+                        ),
+                    )
+                )
+            else:
+                labels.append(_("Disputed"))
         return labels
+
+    def _commitments(self, moves):
+        """{invoice id: [badge]} of the invoices in an open dispute, promise
+        or payment plan."""
+        found = self._open_commitments(moves)
+        return {
+            move.id: self._commitment_labels(move, found[move.id])
+            for move in moves
+            if move.id in found
+        }
 
     def _collector(self, partner, company):
         return partner.with_company(company).collector_id
@@ -245,6 +317,7 @@ class CollectionsPortal(PortalAccount):
         filter_, currency_id = self._read_filters(kw)
         values = self._prepare_portal_layout_values()
         values.update(self._statement_values(partner, filter_, currency_id, token))
+        values["payment_notice"] = kw.get("paid") and self._payment_notice(partner)
         return request.render("payment_portal.portal_my_statement", values)
 
     @http.route(
@@ -371,6 +444,12 @@ class CollectionsPortal(PortalAccount):
             raise BadInput(request.env._("%(text)s is not an amount.", text=text))
         return value
 
+    def _amount_input(self, amount, currency):
+        """``amount`` as the reader types it in a form ("880,00" in French):
+        no thousands separator, the language's decimal point."""
+        text = f"%.{currency.decimal_places}f" % currency.round(amount)
+        return text.replace(".", get_lang(request.env).decimal_point)
+
     def _parse_ids(self, values):
         try:
             return sorted({int(value) for value in values if value})
@@ -429,8 +508,59 @@ class CollectionsPortal(PortalAccount):
         )
         return invoices, currency, charged
 
-    def _statement_url(self, token):
-        return f"/my/statement?token={token}" if token else "/my/statement"
+    def _statement_url(self, token, paid=False):
+        """The statement's address; ``paid``: where the payment flow returns,
+        to confirm the payment to the customer."""
+        params = [f"token={token}"] if token else []
+        if paid:
+            params.append("paid=1")
+        return "/my/statement" + ("?" + "&".join(params) if params else "")
+
+    def _payment_notice(self, partner):
+        """``(alert kind, text)`` about the payment this browser just made
+        online for ``partner``'s invoices, else None."""
+        _ = request.env._
+        tx_id = request.session.get(PaymentPostProcessing.MONITORED_TX_ID_KEY)
+        # sudo: the transaction this browser just made (the session's); it is
+        # shown only when its invoices are this customer's.
+        tx = request.env["payment.transaction"].sudo().browse(tx_id or []).exists()
+        if (
+            not tx
+            or not tx.invoice_ids
+            or tx.invoice_ids.commercial_partner_id != (partner)
+        ):
+            return None
+        amount = format_amount(request.env, tx.amount, tx.currency_id)
+        invoices = ", ".join(tx.invoice_ids.sorted("name").mapped("name"))
+        if tx.state == "done":
+            return (
+                "success",
+                _(
+                    "Thank you: your payment of %(amount)s for %(invoices)s was "
+                    "received.",
+                    amount=amount,
+                    invoices=invoices,
+                ),
+            )
+        if tx.state in ("pending", "authorized"):
+            return (
+                "info",
+                _(
+                    "Your payment of %(amount)s for %(invoices)s is being "
+                    "processed: the invoices will show as paid once it is "
+                    "confirmed.",
+                    amount=amount,
+                    invoices=invoices,
+                ),
+            )
+        return (
+            "warning",
+            _(
+                "Your payment of %(amount)s was not completed: nothing was "
+                "paid. You may try again.",
+                amount=amount,
+            ),
+        )
 
     @http.route(
         "/my/statement/pay",
@@ -489,6 +619,7 @@ class CollectionsPortal(PortalAccount):
         values.update(
             {
                 "page_name": "collections_statement_pay",
+                "pay_company": company,
                 "invoices": invoices,
                 "amount": charged,
                 "total_due": sum(invoices.mapped("amount_residual")),
@@ -538,7 +669,7 @@ class CollectionsPortal(PortalAccount):
             ) from error
         self._validate_transaction_kwargs(kwargs)
         kwargs.pop("amount", None)  # the signed amount is charged, not this
-        kwargs["landing_route"] = self._statement_url(signed["token"])
+        kwargs["landing_route"] = self._statement_url(signed["token"], paid=True)
         payer = request.env.user.partner_id if logged_in else partner
         tx_sudo = self._create_transaction(
             amount=charged,
@@ -627,15 +758,30 @@ class CollectionsPortal(PortalAccount):
             .sudo()
             .search([("company_id", "in", (False, company.id))])
         )
+        entry = self._open_commitments(invoice).get(invoice.id, {})
+        rest = self._undisputed(invoice, entry)
         return {
-            "collections_open": self._commitments(invoice).get(invoice.id),
+            "collections_badges": self._commitment_labels(invoice, entry),
+            # Promise, plan and dispute stay offered for what is not in
+            # dispute, unless a promise or a plan already covers it.
+            "collections_can_act": rest > 0
+            and not entry.get("promise")
+            and not entry.get("plan"),
+            "collections_rest": self._amount_input(rest, invoice.currency_id),
+            "collections_dispute": entry.get("dispute"),
             "collections_reasons": reasons,
             "collections_today": today,
             "collections_promise_last": today
             + timedelta(days=policy.promise_max_days or 30),
             "collections_plan_max": policy.plan_max_instalments or 12,
+            "collections_plan_first": self._plan_first_date(invoice),
             "collections_upload_mb": company.collection_portal_upload_mb,
         }
+
+    def _plan_first_date(self, invoice):
+        """The first instalment's date offered: in a week, time for the
+        collector to approve the plan before anything falls due under it."""
+        return fields.Date.context_today(invoice) + timedelta(days=PLAN_FIRST_DAYS)
 
     def _open_invoice(self, invoice_id, access_token):
         """The customer's open invoice (sudo), else None."""
@@ -672,25 +818,38 @@ class CollectionsPortal(PortalAccount):
             partner, invoice, *args, source="portal", **values
         )
         if record.id not in known:
-            author = (
-                partner
-                if request.env.user._is_public()
-                else request.env.user.partner_id
-            )
-            text = values.get("note") or values.get("description")
-            body = Markup("<p>%s</p>") % request.env._(
-                "%(record)s, from the customer portal.", record=record.display_name
-            )
-            if text:
-                body += Markup("<p>%s</p>") % text
-            record.message_post(
-                body=body,
-                author_id=author.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=record.user_id.partner_id.ids,
+            self._tell_collector(
+                record,
+                lambda _, rec: _(
+                    "%(record)s, from the customer portal.", record=rec.display_name
+                ),
+                values.get("note") or values.get("description"),
             )
         return record
+
+    def _tell_collector(self, record, summary, text=None):
+        """Post on ``record`` (sudo) what the customer did, for its
+        collector: ``summary(_, record)`` is written in the collector's
+        language, ``text`` is the customer's own words."""
+        collector = record.user_id
+        reader = record.with_context(
+            lang=collector.lang or record.company_id.partner_id.lang
+        )
+        author = (
+            record.partner_id
+            if request.env.user._is_public()
+            else request.env.user.partner_id
+        )
+        body = Markup("<p>%s</p>") % summary(reader.env._, reader)
+        if text:
+            body += Markup("<p>%s</p>") % text
+        record.message_post(
+            body=body,
+            author_id=author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=collector.partner_id.ids,
+        )
 
     def _commitment_route(self, invoice_id, access_token, action):
         invoice = self._open_invoice(invoice_id, access_token)
@@ -759,9 +918,8 @@ class CollectionsPortal(PortalAccount):
         def action(invoice):
             _ = request.env._
             files = self._files(invoice)  # checked before anything is written
-            amount = self._parse_amount(kw.get("amount"))
-            if amount is None:
-                amount = invoice.amount_residual
+            entry = self._open_commitments(invoice).get(invoice.id, {})
+            amount = self._rest_amount(invoice, entry, kw.get("amount"))
             reason_id = kw.get("reason_id")
             reason = (
                 request.env["collection.dispute.reason"]
@@ -779,14 +937,22 @@ class CollectionsPortal(PortalAccount):
             }
             if reason.user_id:  # the reason's owner handles it, as in the back office
                 values["user_id"] = reason.user_id.id
-            dispute = self._record(
-                "collection.dispute",
-                invoice,
-                "_collection_record",
-                amount,
-                reason,
-                **values,
-            )
+            dispute = entry.get("dispute")
+            if dispute:
+                # An invoice is in one open dispute at most: what the
+                # customer now contests is added to it.
+                self._add_to_dispute(
+                    dispute, invoice, amount, reason, values["description"], kw
+                )
+            else:
+                dispute = self._record(
+                    "collection.dispute",
+                    invoice,
+                    "_collection_record",
+                    amount,
+                    reason,
+                    **values,
+                )
             # sudo: customers may not attach files to back-office records;
             # the files were checked above and go on this dispute only.
             attachments = request.env["ir.attachment"].sudo()
@@ -821,6 +987,59 @@ class CollectionsPortal(PortalAccount):
 
         return self._commitment_route(invoice_id, access_token, action)
 
+    def _rest_amount(self, invoice, entry, text):
+        """The amount typed (else all of it) of what ``invoice`` owes out
+        of dispute; ``BadInput`` when more."""
+        rest = self._undisputed(invoice, entry)
+        amount = self._parse_amount(text)
+        if amount is None:
+            amount = rest
+        if invoice.currency_id.compare_amounts(amount, rest) > 0:
+            raise BadInput(
+                request.env._(
+                    "The amount is more than the %(rest)s of %(invoice)s not in "
+                    "dispute.",
+                    rest=format_amount(request.env, rest, invoice.currency_id),
+                    invoice=invoice.name,
+                )
+                if entry.get("dispute")
+                else request.env._(
+                    "The amount is more than the %(rest)s due on %(invoice)s.",
+                    rest=format_amount(request.env, rest, invoice.currency_id),
+                    invoice=invoice.name,
+                )
+            )
+        return amount
+
+    def _add_to_dispute(self, dispute, invoice, amount, reason, description, kw):
+        """Add ``amount`` to the open ``dispute`` of ``invoice``. The form
+        carries the amount in dispute it was shown with (0 when none): sent
+        twice, it adds once."""
+        shown = self._parse_amount(kw.get("disputed"))
+        cur = dispute.currency_id
+        if shown is None:  # not from the page's form: the same dispute again?
+            if (
+                dispute.move_ids == invoice
+                and dispute.reason_id == reason
+                and cur.compare_amounts(dispute.amount, amount) == 0
+            ):
+                return
+        elif cur.compare_amounts(dispute.amount, shown) != 0:
+            return  # already added by the same form
+        dispute.amount = cur.round(dispute.amount + amount)
+        self._tell_collector(
+            dispute,
+            lambda _, rec: _(
+                "%(amount)s more disputed on %(invoice)s from the customer portal "
+                "(%(reason)s): %(total)s in dispute.",
+                amount=format_amount(rec.env, amount, cur),
+                invoice=invoice.name,
+                reason=reason.with_env(rec.env).name,
+                total=format_amount(rec.env, rec.amount, cur),
+            ),
+            description,
+        )
+
     @http.route(
         "/my/invoices/<int:invoice_id>/promise",
         type="http",
@@ -833,9 +1052,8 @@ class CollectionsPortal(PortalAccount):
         def action(invoice):
             _ = request.env._
             promise_date = self._parse_date(kw.get("promise_date"))
-            amount = self._parse_amount(kw.get("amount"))
-            if amount is None:
-                amount = invoice.amount_residual
+            entry = self._open_commitments(invoice).get(invoice.id, {})
+            amount = self._rest_amount(invoice, entry, kw.get("amount"))
             promise = self._record(
                 "collection.promise",
                 invoice,
@@ -874,9 +1092,15 @@ class CollectionsPortal(PortalAccount):
             if not count.isdigit():
                 raise BadInput(_("Enter the number of instalments."))
             first = kw.get("first_date")
-            values = {"note": (kw.get("note") or "").strip()[:MAX_MESSAGE]}
-            if first:
-                values["first_date"] = self._parse_date(first)
+            values = {
+                "note": (kw.get("note") or "").strip()[:MAX_MESSAGE],
+                "first_date": self._parse_date(first)
+                if first
+                else self._plan_first_date(invoice),
+            }
+            entry = self._open_commitments(invoice).get(invoice.id, {})
+            if entry.get("dispute"):
+                values["amount"] = self._undisputed(invoice, entry)
             plan = self._record(
                 "collection.payment.plan",
                 invoice,

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import models
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
+from ..engine import statement as engine
 from ..engine.statement import Line
 
 STATEMENT_SCOPE = "payment_portal.statement"
@@ -44,9 +45,10 @@ class ResPartner(models.Model):
         return self.browse(values["partner"]).exists()
 
     def _collection_statement_moves(self):
-        """This customer's open invoices and credit notes, oldest due first."""
+        """This customer's open invoices and credit notes, the oldest open
+        instalment first."""
         self.ensure_one()
-        return self.env["account.move"].search(
+        moves = self.env["account.move"].search(
             [
                 ("commercial_partner_id", "=", self.commercial_partner_id.id),
                 ("move_type", "in", ("out_invoice", "out_refund")),
@@ -55,17 +57,61 @@ class ResPartner(models.Model):
             ],
             order="invoice_date_due, name, id",
         )
+        due = {
+            line.id: line.due_date for line in self._collection_statement_lines(moves)
+        }
+        return moves.sorted(lambda m: (due[m.id], m.name or "", m.id))
+
+    @staticmethod
+    def _collection_open_instalments(move):
+        """((due date, still open), ...) of the receivable lines of ``move``
+        not yet paid, oldest first, in the document's currency."""
+        sign = -1 if move.move_type == "out_refund" else 1
+        parts = sorted(
+            (
+                line.date_maturity or move.invoice_date_due or move.invoice_date,
+                sign * line.amount_residual_currency,
+            )
+            for line in move.line_ids
+            if line.account_type == "asset_receivable" and not line.reconciled
+        )
+        return tuple(
+            (day, amount)
+            for day, amount in parts
+            if not move.currency_id.is_zero(amount) and amount > 0
+        )
 
     def _collection_statement_lines(self, moves):
-        """The engine's view of ``moves``."""
-        return [
-            Line(
-                id=move.id,
-                currency=move.currency_id,
-                company=move.company_id,
-                due_date=move.invoice_date_due or move.invoice_date,
-                residual=move.amount_residual,
-                is_refund=move.move_type == "out_refund",
+        """The engine's view of ``moves``: each invoice with its open
+        instalments (the receivable lines' due dates), so that an instalment
+        is overdue on its own date, as on the invoice page."""
+        lines = []
+        for move in moves:
+            instalments = self._collection_open_instalments(move)
+            lines.append(
+                Line(
+                    id=move.id,
+                    currency=move.currency_id,
+                    company=move.company_id,
+                    due_date=instalments[0][0]
+                    if instalments
+                    else move.invoice_date_due or move.invoice_date,
+                    residual=move.amount_residual,
+                    is_refund=move.move_type == "out_refund",
+                    instalments=instalments if len(instalments) > 1 else (),
+                )
             )
-            for move in moves
-        ]
+        return lines
+
+    def _collections_open_balance(self, today):
+        """The balance card's amounts, aged per instalment as the statement
+        (``{currency: (due, overdue)}``)."""
+        self.ensure_one()
+        moves = self._collection_statement_moves()
+        return {
+            row.currency: (
+                row.currency.round(row.balance),
+                row.currency.round(row.overdue),
+            )
+            for row in engine.totals(self._collection_statement_lines(moves), today)
+        }

@@ -3,3 +3,7 @@ from . import test_statement
 from . import test_statement_payment
 from . import test_commitments
 from . import test_tours
+from . import test_instalments
+from . import test_partial_dispute
+from . import test_french_pages
+from . import test_plan_request

@@ -1,8 +1,10 @@
 import json
 import re
 
-from odoo import http
-from odoo.tests import HttpCase, new_test_user
+from lxml import html
+
+from odoo import Command, http
+from odoo.tests import HttpCase
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
 
@@ -22,36 +24,37 @@ class PortalCollectionsCommon(AccountPaymentCommon, HttpCase):
         cls.policy = cls.env["collection.policy"].search(
             [("company_id", "=", cls.company.id), ("is_default", "=", True)]
         )
-        cls.collector = new_test_user(
-            cls.env,
-            login="claire",
+        # the users of the demo's role setup: no test-only rights
+        users = cls.env["res.users"]
+        cls.collector = users._collections_create_role_user(
+            "claire",
+            "collector",
+            cls.company,
             name="Claire Collector",
             email="claire@suite.example",
-            groups="account.group_account_invoice,"
-            "collections_management.group_collections_user",
-            company_id=cls.company.id,
+            password="claire",
         )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Fromagerie Lemoine", "email": "paie@lemoine.example"}
         )
         cls.customer.with_company(cls.company).collector_id = cls.collector
-        cls.customer_user = new_test_user(
-            cls.env,
-            login="lemoine",
+        cls.customer_user = users._collections_create_role_user(
+            "lemoine",
+            "portal",
+            cls.company,
             name="Fromagerie Lemoine",
             password="lemoine-portal-1",
-            groups="base.group_portal",
             partner_id=cls.customer.id,
         )
         cls.other = cls.env["res.partner"].create(
             {"name": "Garage Petit", "email": "garage@petit.example"}
         )
-        cls.other_user = new_test_user(
-            cls.env,
-            login="petit",
+        cls.other_user = users._collections_create_role_user(
+            "petit",
+            "portal",
+            cls.company,
             name="Garage Petit",
             password="petit-portal-1",
-            groups="base.group_portal",
             partner_id=cls.other.id,
         )
 
@@ -100,3 +103,100 @@ class PortalCollectionsCommon(AccountPaymentCommon, HttpCase):
     def _attribute(page, name):
         match = re.search(rf'{name}="([^"]*)"', page)
         return match and match.group(1)
+
+    # ------------------------------------------------------------------
+    # A French customer, as the demo makes it
+    # ------------------------------------------------------------------
+
+    FRENCH_PASSWORD = "ardoise-portal-1"
+
+    @classmethod
+    def _setup_french_customer(cls):
+        """French on the website, a French customer with its portal user
+        (made by the suite's role setup, as in the demo), invoiced in
+        euros; sets ``french``, ``french_user`` and ``eur``."""
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["portal", "account", "payment", "account_payment", "payment_portal"],
+            ["fr_FR"],
+            overwrite=True,
+        )
+        cls.env.ref("website.default_website").language_ids |= cls.env.ref(
+            "base.lang_fr"
+        )
+        cls.eur = cls.setup_other_currency("EUR", rates=[("2016-01-01", 1.0)])
+        cls.french = cls.env["res.partner"].create(
+            {
+                "name": "Imprimerie Vasseur",
+                "email": "compta@vasseur.example",
+                "lang": "fr_FR",
+            }
+        )
+        cls.french.with_company(cls.company).collector_id = cls.collector
+        cls.french_user = cls.env["res.users"]._collections_create_role_user(
+            "vasseur",
+            "portal",
+            cls.company,
+            name="Imprimerie Vasseur",
+            partner_id=cls.french.id,
+            password=cls.FRENCH_PASSWORD,
+            lang="fr_FR",
+        )
+
+    @classmethod
+    def _instalment_term(cls):
+        """Half 18 days after the invoice date, half 48 days after."""
+        return cls.env["account.payment.term"].create(
+            {
+                "name": "Two instalments",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 50, "nb_days": 18}
+                    ),
+                    Command.create(
+                        {"value": "percent", "value_amount": 50, "nb_days": 48}
+                    ),
+                ],
+            }
+        )
+
+    @classmethod
+    def _eur_invoice(cls, partner, amount, date, term=None, due=None):
+        move = cls.init_invoice(
+            "out_invoice",
+            partner=partner,
+            invoice_date=date,
+            amounts=[amount],
+            taxes=[],
+            company=cls.company,
+            currency=cls.eur,
+        )
+        if term:
+            move.invoice_payment_term_id = term
+        if due:
+            move.invoice_date_due = due
+        move.action_post()
+        return move
+
+    def _login_french(self):
+        self.authenticate("vasseur", self.FRENCH_PASSWORD)
+
+    @staticmethod
+    def _texts(page, css_class):
+        """The text of each element of ``page`` with ``css_class``, its
+        line breaks and runs of spaces made one space; non-breaking spaces
+        are kept (French amounts use them)."""
+        tree = html.fromstring(page)
+        return [
+            re.sub(r"[ \t\r\n]+", " ", element.text_content()).strip()
+            for element in tree.xpath(
+                f"//*[contains(concat(' ', normalize-space(@class), ' '), "
+                f"' {css_class} ')]"
+            )
+        ]
+
+    @staticmethod
+    def _eur(text):
+        """``text`` ("1 000,00") as Odoo shows euros in French: non-breaking
+        spaces between thousands and before the symbol after the amount."""
+        return text.replace(" ", "\u00a0") + "\u00a0€"

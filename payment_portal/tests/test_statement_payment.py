@@ -61,16 +61,45 @@ class TestStatementPayment(PortalCollectionsCommon):
         self.assertEqual(tx.amount, 1234.56)
         self.assertEqual(tx.invoice_ids, self.first | self.second)
         self.assertEqual(tx.currency_id, self.currency)
-        self.assertEqual(tx.landing_route, "/my/statement")
+        self.assertEqual(tx.landing_route, "/my/statement?paid=1")
         tx._set_done()
         tx._post_process()
         for invoice in self.first | self.second:
             self.assertEqual(invoice.amount_residual, 0.0, invoice.name)
             self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(self.third.amount_residual, 99.0)
-        page = self.url_open("/my/statement").text
-        self.assertNotIn(self.first.name, page)
+        # where the payment flow returns: the payment is confirmed
+        page = self.url_open(tx.landing_route).text
+        self.assertEqual(
+            self._texts(page, "o_collections_payment_notice"),
+            [
+                "Thank you: your payment of $\u00a01,234.56 for "
+                f"{self.first.name}, {self.second.name} was received."
+            ],
+        )
+        self.assertNotIn(
+            self.first.name, self._texts(page, "o_collections_statement_table")[0]
+        )
         self.assertIn(self.third.name, page)
+        # nothing said on the statement opened later without the flag
+        page = self.url_open("/my/statement").text
+        self.assertFalse(self._texts(page, "o_collections_payment_notice"))
+
+    @freeze_time("2026-03-10")
+    def test_a_payment_still_pending_is_said_to_be_processed(self):
+        self._login()
+        page = self._pay_page(self.second)
+        tx = self._transaction(self._attribute(page.text, "data-access-token"))
+        tx._set_pending()
+        page = self.url_open(tx.landing_route).text
+        self.assertIn(
+            "is being processed",
+            self._texts(page, "o_collections_payment_notice")[0],
+        )
+        # another customer landing there is told nothing of it
+        self._login("petit", "petit-portal-1")
+        page = self.url_open(tx.landing_route).text
+        self.assertFalse(self._texts(page, "o_collections_payment_notice"))
 
     @freeze_time("2026-03-10")
     def test_partial_amount_only_when_the_company_allows_it(self):
@@ -129,7 +158,7 @@ class TestStatementPayment(PortalCollectionsCommon):
         tx = self._transaction(self._attribute(page.text, "data-access-token"))
         self.assertEqual(tx.amount, 234.56)
         self.assertEqual(tx.partner_id, self.customer)
-        self.assertEqual(tx.landing_route, f"/my/statement?token={token}")
+        self.assertEqual(tx.landing_route, f"/my/statement?token={token}&paid=1")
         # the token opens its customer's invoices only
         other = self._pay_page(self.theirs, token=token)
         self.assertEqual(other.status_code, 404)

@@ -47,9 +47,13 @@ tours.add("payment_portal_pay_two", {
             run: "click",
         },
         {
-            content: "Back on the statement, nothing is due any more",
-            trigger: ".o_collections_statement .alert-success",
+            content: "Back on the statement, the payment is confirmed",
+            trigger: ".o_collections_payment_notice.alert-success:contains(was received)",
             timeout: 30000,
+        },
+        {
+            content: "and nothing is due any more",
+            trigger: ".o_collections_statement .alert-success:contains(Nothing is due)",
         },
     ],
 });
