@@ -7,3 +7,4 @@ from . import test_instalments
 from . import test_partial_dispute
 from . import test_french_pages
 from . import test_plan_request
+from . import test_company_providers

@@ -129,6 +129,7 @@ def generate(env, plan, progress=None, writer="orm"):
     disputes = _disputes(env, plan, invoices, progress)
     bank_lines = _bank_lines(env, plan, companies, partners, invoices, progress)
     orders = _sale_orders(env, plan, companies, partners, products, progress)
+    _payment_providers(env, companies)  # committed with the portal user
     portal = _portal_user(env, plan, companies, partners, invoices)
     counts = {
         "companies": len(companies),
@@ -926,6 +927,24 @@ def _sale_orders(env, plan, companies, partners, products, progress):
     progress.step("sale orders", count, count or 1)
     env.cr.commit()
     return count
+
+
+def _payment_providers(env, companies):
+    """Odoo's demo payment provider, in test mode and published, in every
+    company: each company's portal customers can pay online (payment_demo
+    makes it for the main company only)."""
+    providers = env["payment.provider"].sudo().with_context(active_test=False)
+    base = providers.search([("code", "=", "demo")], order="id", limit=1)
+    if not base:
+        return providers  # payment_demo not installed: nothing to show
+    done = providers
+    for company in companies.values():
+        provider = providers.search(
+            [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1
+        ) or base.copy({"company_id": company.id})
+        provider.write({"state": "test", "is_published": True})
+        done |= provider
+    return done
 
 
 def _portal_user(env, plan, companies, partners, invoices):
