@@ -524,11 +524,7 @@ class CollectionsPortal(PortalAccount):
         # sudo: the transaction this browser just made (the session's); it is
         # shown only when its invoices are this customer's.
         tx = request.env["payment.transaction"].sudo().browse(tx_id or []).exists()
-        if (
-            not tx
-            or not tx.invoice_ids
-            or tx.invoice_ids.commercial_partner_id != (partner)
-        ):
+        if not tx.invoice_ids or tx.invoice_ids.commercial_partner_id != partner:
             return None
         amount = format_amount(request.env, tx.amount, tx.currency_id)
         invoices = ", ".join(tx.invoice_ids.sorted("name").mapped("name"))

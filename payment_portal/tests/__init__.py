@@ -8,3 +8,4 @@ from . import test_partial_dispute
 from . import test_french_pages
 from . import test_plan_request
 from . import test_company_providers
+from . import test_tour_french
