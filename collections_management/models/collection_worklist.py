@@ -93,7 +93,10 @@ class CollectionWorklistItem(models.Model):
         lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
 
         def number(points):
-            return lang.format("%.1f", points, grouping=True)
+            # points of the score, not days nor money: said so
+            return self.env._(
+                "%(points)s pts", points=lang.format("%.1f", points, grouping=True)
+            )
 
         for item in self:
             item.score_explanation = engine.explain(

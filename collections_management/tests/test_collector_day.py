@@ -79,10 +79,10 @@ class TestCollectorDay(CollectorDayCommon):
         item = self._refresh().filtered(lambda i: i.partner_id == partner)
         french = item.with_user(self.camille).with_context(lang="fr_FR")
         # "Montant échu 21,8 + ..." with the French decimal comma
-        self.assertRegex(french.score_explanation, r"^Montant échu \d+,\d \+ ")
+        self.assertRegex(french.score_explanation, r"^Montant échu \d+,\d pts \+ ")
         self.assertNotIn("Amount overdue", french.score_explanation)
         english = item.with_user(self.jordan).with_context(lang="en_US")
-        self.assertRegex(english.score_explanation, r"^Amount overdue \d+\.\d \+ ")
+        self.assertRegex(english.score_explanation, r"^Amount overdue \d+\.\d pts \+ ")
         # the breadcrumb names the customer and the reason, not the record id
         self.assertEqual(french.display_name, "Imprimerie Lefèvre – Appel à passer")
 
