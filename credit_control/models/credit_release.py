@@ -1,8 +1,12 @@
+import dataclasses
+import json
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
+
+from ..engine import holds
 
 
 class CreditRelease(models.Model):
@@ -30,8 +34,14 @@ class CreditRelease(models.Model):
     )
     reason = fields.Text(required=True, help="Why the order should go ahead.")
     causes = fields.Text(
-        string="Hold", readonly=True, help="Why the customer is on hold."
+        string="Hold",
+        compute="_compute_causes",
+        help="Why the customer was on hold when the release was requested.",
     )
+    # the facts of the hold at the request, so that each reader reads why in
+    # its own language and number format
+    hold_codes = fields.Char(readonly=True)
+    hold_facts = fields.Text(readonly=True)
     order_amount = fields.Monetary(readonly=True)
     exposure = fields.Monetary(readonly=True)
     credit_limit = fields.Monetary(readonly=True)
@@ -66,6 +76,28 @@ class CreditRelease(models.Model):
                 document=release.order_id.name or release.partner_id.display_name,
             )
 
+    @api.depends("hold_codes", "hold_facts", "partner_id", "company_id")
+    @api.depends_context("lang")
+    def _compute_causes(self):
+        for release in self:
+            if not release.hold_codes:
+                release.causes = False
+                continue
+            facts = json.loads(release.hold_facts or "{}")
+            manual_reason = facts.pop("manual_reason", None)
+            # sudo: who may read the release reads why its customer was on
+            # hold (the text is made of the facts stored on the release)
+            release.causes = release.partner_id.sudo()._credit_causes_text(
+                release.hold_codes.split(","),
+                holds.Situation(**facts),
+                release.company_id,
+                manual_reason=manual_reason,
+            )
+
+    def _company_lang(self):
+        """The language of what is written for everyone (chatter notes)."""
+        return self.company_id.partner_id.lang or self.env.lang
+
     @api.model
     def _request(self, order, reason, source_user=None):
         """Ask the credit managers to release ``order`` (or return the
@@ -78,6 +110,10 @@ class CreditRelease(models.Model):
         company = order.company_id
         partner = order.partner_id.commercial_partner_id
         situation = partner._credit_situations(company, order=order)[partner.id]
+        codes = holds.reasons(situation, company.currency_id.decimal_places)
+        facts = dataclasses.asdict(situation)
+        if holds.MANUAL in codes:
+            facts["manual_reason"] = partner.with_company(company).credit_hold_reason
         release = self.create(
             {
                 "order_id": order.id,
@@ -85,7 +121,8 @@ class CreditRelease(models.Model):
                 "company_id": company.id,
                 "reason": reason,
                 "requested_by_id": (source_user or self.env.user).id,
-                "causes": order.credit_warning,
+                "hold_codes": ",".join(codes),
+                "hold_facts": json.dumps(facts),
                 "order_amount": situation.order_amount,
                 "exposure": situation.exposure,
                 "credit_limit": situation.limit or 0.0,
@@ -95,11 +132,6 @@ class CreditRelease(models.Model):
         managers = self.env.ref("credit_control.group_credit_manager").users.filtered(
             lambda u: company in u.company_ids and not u.share
         ) - self.env.ref("base.user_root")
-        summary = self.env._(
-            "Credit release of %(order)s: %(amount)s",
-            order=order.name,
-            amount=format_amount(self.env, order.amount_total, order.currency_id),
-        )
         # a customer confirming online is no user to write from: OdooBot is
         author = self.env.user
         if not author._is_internal():
@@ -110,16 +142,25 @@ class CreditRelease(models.Model):
         release = release.with_user(author).sudo()
         order = order.with_user(author).sudo()
         for manager in managers:
-            release.activity_schedule(
+            # each manager reads its task in its own language
+            as_manager = release.with_context(lang=manager.lang or self.env.lang)
+            as_manager.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=summary,
-                note=release.causes,
+                summary=as_manager.env._(
+                    "Credit release of %(order)s: %(amount)s",
+                    order=order.name,
+                    amount=format_amount(
+                        as_manager.env, order.amount_total, order.currency_id
+                    ),
+                ),
+                note=as_manager.causes,
                 user_id=manager.id,
             )
+        logged = release.with_context(lang=release._company_lang())
         order.message_post(
-            body=self.env._(
+            body=logged.env._(
                 "Credit hold, waiting for credit approval: %(causes)s",
-                causes=release.causes,
+                causes=logged.causes,
             ),
             subtype_xmlid="mail.mt_note",
         )
@@ -148,6 +189,9 @@ class CreditRelease(models.Model):
         self._check_approver()
         today = fields.Date.context_today(self)
         for release in self:
+            # the release may be of another of the manager's companies than
+            # the one it works in: its order is confirmed in its company
+            release = release.with_company(release.company_id)
             if release.scope == "customer" and release.days < 1:
                 raise UserError(
                     self.env._("A customer release lasts at least one day.")
@@ -169,32 +213,47 @@ class CreditRelease(models.Model):
                 # orders; the release is the approval the order waited for
                 order.sudo().action_confirm()
             release._notify_requester(
-                self.env._(
-                    "Credit release approved by %(user)s.", user=self.env.user.name
+                lambda env: env._(
+                    "Credit release approved by %(user)s.", user=env.user.name
                 )
             )
 
     def action_reject(self):
+        """Refuse the release, telling the requester why (the decision is
+        required)."""
         self._check_approver()
         for release in self:
+            release = release.with_company(release.company_id)
+            if not (release.decision_note or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Write in Decision why the release is refused: the "
+                        "salesperson is told."
+                    )
+                )
             release.write({"state": "rejected", "decided_by_id": self.env.user.id})
             release.activity_unlink(["mail.mail_activity_data_todo"])
             if release.order_id:
                 release.order_id.credit_state = "rejected"
             release._notify_requester(
-                self.env._(
+                lambda env, release=release: env._(
                     "Credit release refused by %(user)s: %(note)s",
-                    user=self.env.user.name,
-                    note=release.decision_note or "",
+                    user=env.user.name,
+                    note=release.decision_note,
                 )
             )
 
-    def _notify_requester(self, body):
+    def _notify_requester(self, make_body):
+        """Post to the requester ``make_body(env)``, written in the
+        requester's language."""
         self.ensure_one()
-        target = self.order_id or self
+        requester = self.requested_by_id
+        target = (self.order_id or self).with_context(
+            lang=requester.lang or self._company_lang()
+        )
         target.message_post(
-            body=body,
-            partner_ids=self.requested_by_id.partner_id.ids,
+            body=make_body(target.env),
+            partner_ids=requester.partner_id.ids,
             subtype_xmlid="mail.mt_comment",
         )
 

@@ -5,12 +5,22 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount
+from odoo.tools.misc import formatLang
 
 from ..engine import bureau, holds, scoring
 
 BAND_RANK = {"low": 0, "medium": 1, "high": 2, "blocked": 3}
+# What only a credit manager decides on a customer: a user who may edit
+# contacts for another reason (Odoo's "Contact Creation", a salesperson with
+# CRM) must not lift a hold by the way.
+CREDIT_MANAGER_FIELDS = (
+    "credit_hold",
+    "credit_hold_reason",
+    "credit_risk_profile_id",
+    "credit_profile_locked",
+)
 
 
 class ResPartner(models.Model):
@@ -64,7 +74,7 @@ class ResPartner(models.Model):
         compute="_compute_credit_figures",
     )
 
-    @api.depends_context("company")
+    @api.depends_context("company", "lang")
     def _compute_credit_figures(self):
         company = self.env.company
         situations = self._credit_situations(company)
@@ -93,7 +103,9 @@ class ResPartner(models.Model):
         ``None`` when the customer has neither a limit of its own nor a risk
         profile."""
         self.ensure_one()
-        partner = self.commercial_partner_id.with_company(company)
+        # sudo: Odoo's own limit of the customer is an accounting field, yet
+        # it applies to whoever reads the credit figures (salespeople too)
+        partner = self.commercial_partner_id.sudo().with_company(company)
         if partner.use_partner_credit_limit:
             return partner.credit_limit
         if partner.credit_risk_profile_id:
@@ -228,8 +240,10 @@ class ResPartner(models.Model):
             )
         return result
 
-    def _credit_causes_text(self, causes, situation, company):
-        """One sentence per hold cause, with the amounts."""
+    def _credit_causes_text(self, causes, situation, company, manual_reason=None):
+        """One sentence per hold cause, with the amounts, in the language of
+        the environment (the reader's). ``manual_reason``: the reason of a
+        hold set by hand, when not the customer's current one."""
         self.ensure_one()
         cur = company.currency_id
         texts = []
@@ -238,7 +252,8 @@ class ResPartner(models.Model):
                 texts.append(
                     self.env._(
                         "On credit hold: %(reason)s",
-                        reason=self.commercial_partner_id.with_company(
+                        reason=manual_reason
+                        or self.commercial_partner_id.with_company(
                             company
                         ).credit_hold_reason
                         or self.env._("set by hand"),
@@ -284,15 +299,17 @@ class ResPartner(models.Model):
         lifted by itself)."""
         situations = self._credit_situations(company)
         rounding = company.currency_id.decimal_places
-        for partner in self.commercial_partner_id.with_company(company):
+        # the customer's log is everyone's: written in the company's language
+        logged = self.with_context(lang=company.partner_id.lang or self.env.lang)
+        for partner in logged.commercial_partner_id.with_company(company):
             situation = situations[partner.id]
             causes = holds.reasons(situation, rounding)
             automatic = ",".join(c for c in causes if c != holds.MANUAL)
             if automatic == (partner.credit_hold_causes or ""):
                 continue
-            partner.credit_hold_causes = automatic
+            partner.credit_hold_causes = automatic or False
             if automatic:
-                body = self.env._(
+                body = partner.env._(
                     "Credit hold in %(company)s: %(causes)s",
                     company=company.name,
                     causes=partner._credit_causes_text(
@@ -300,7 +317,7 @@ class ResPartner(models.Model):
                     ),
                 )
             else:
-                body = self.env._(
+                body = partner.env._(
                     "Credit hold lifted in %(company)s: its causes are gone.",
                     company=company.name,
                 )
@@ -322,7 +339,35 @@ class ResPartner(models.Model):
                 result[partner.id] = policy
         return result
 
+    def _credit_check_manager_fields(self, vals):
+        """Refuse a change of the credit decisions to who is no credit
+        manager (values written unchanged, as forms do, pass)."""
+        names = [name for name in CREDIT_MANAGER_FIELDS if name in vals]
+        if not names or self.env.su:
+            return
+        if self.env.user.has_group("credit_control.group_credit_manager"):
+            return
+        for partner in self or [self.browse()]:
+            for name in names:
+                current = partner[name] if partner else False
+                if isinstance(current, models.BaseModel):
+                    current = current.id
+                if (current or False) != (vals[name] or False):
+                    raise AccessError(
+                        self.env._(
+                            "Only a credit manager can change the credit hold, "
+                            "the risk profile and whether it is set by hand."
+                        )
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._credit_check_manager_fields(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._credit_check_manager_fields(vals)
         if "credit_risk_profile_id" not in vals:
             return super().write(vals)
         company = self.env.company
@@ -389,7 +434,7 @@ class ResPartner(models.Model):
     credit_bureau_currency = fields.Char(readonly=True)
     credit_bureau_date = fields.Date(string="Bureau Report Date", readonly=True)
 
-    @api.depends_context("company")
+    @api.depends_context("company", "lang")
     def _compute_credit_score_breakdown(self):
         labels = {
             "days_late": self.env._("Average days late"),
@@ -402,18 +447,37 @@ class ResPartner(models.Model):
             "usage": self.env._("Credit usage"),
             "external": self.env._("External credit data"),
         }
+        row = Markup("<tr><td>%s</td><td class='text-end text-nowrap'>%s</td></tr>")
         for partner in self:
             details = json.loads(partner.credit_score_details or "[]")
+            if not details:
+                partner.credit_score_breakdown = False
+                continue
             rows = [
-                Markup("<tr><td>%s</td><td class='text-end'>%s</td></tr>")
-                % (labels.get(key, key), f"{points:.1f}")
+                row
+                % (
+                    labels.get(key, key),
+                    self.env._(
+                        "%(points)s points",
+                        points=formatLang(self.env, points, digits=1),
+                    ),
+                )
                 for key, points in details
             ]
-            partner.credit_score_breakdown = (
-                Markup("<table class='table table-sm'>%s</table>")
-                % Markup("").join(rows)
-                if rows
-                else False
+            partner.credit_score_breakdown = Markup(
+                "<table class='table table-sm'><thead><tr><th>%s</th>"
+                "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody>"
+                "<tfoot><tr class='fw-bold'><td>%s</td>"
+                "<td class='text-end text-nowrap'>%s</td></tr></tfoot></table>"
+            ) % (
+                self.env._("Factor"),
+                self.env._("Points of Risk"),
+                Markup("").join(rows),
+                self.env._("Risk score (0 safest, 100 riskiest)"),
+                self.env._(
+                    "%(points)s points out of 100",
+                    points=formatLang(self.env, partner.credit_score, digits=1),
+                ),
             )
 
     def _credit_behaviours(self, company, today):
@@ -517,7 +581,10 @@ class ResPartner(models.Model):
         its score band (unless set by hand), and give the credit managers a
         task on every downgrade and when a profile's review date comes."""
         today = today or fields.Date.context_today(self)
-        partners = self.commercial_partner_id.with_company(company)
+        # the notes on the customers are written in the company's language
+        partners = self.commercial_partner_id.with_company(company).with_context(
+            lang=company.partner_id.lang or self.env.lang
+        )
         behaviours = partners._credit_behaviours(company, today)
         profiles = self.env["credit.risk.profile"].search(
             [("company_id", "=", company.id), ("score_band", "!=", False)]
@@ -545,33 +612,44 @@ class ResPartner(models.Model):
                     band
                 ] and bool(old)
                 partner.with_context(
-                    credit_profile_reason=self.env._(
-                        " (risk score %(score)s)", score=value
+                    credit_profile_reason=partner.env._(
+                        " (risk score %(score)s)",
+                        score=formatLang(partner.env, value, digits=1),
                     )
                 ).credit_risk_profile_id = new
             if downgrade or review_due:
                 partner._credit_task(
-                    self.env._(
-                        "Credit downgraded to %(profile)s (score %(score)s)",
-                        profile=new.name,
-                        score=value,
+                    lambda env, new=new, value=value, downgrade=downgrade: (
+                        env._(
+                            "Credit downgraded to %(profile)s (score %(score)s)",
+                            profile=new.with_env(env).name,
+                            score=formatLang(env, value, digits=1),
+                        )
+                        if downgrade
+                        else env._(
+                            "Credit review due (score %(score)s)",
+                            score=formatLang(env, value, digits=1),
+                        )
                     )
-                    if downgrade
-                    else self.env._("Credit review due (score %(score)s)", score=value)
                 )
             if review_due or downgrade or not partner.credit_review_date:
                 partner.credit_review_date = today
         partners._credit_refresh_holds(company)
 
-    def _credit_task(self, summary):
-        """A to-do on this customer for each credit manager of the company."""
+    def _credit_task(self, make_summary):
+        """A to-do on this customer for each credit manager of the company,
+        whose summary ``make_summary(env)`` is written in the manager's
+        language."""
         company = self.env.company
         managers = self.env.ref("credit_control.group_credit_manager").users.filtered(
             lambda u: company in u.company_ids and not u.share
         ) - self.env.ref("base.user_root")
         for manager in managers:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo", summary=summary, user_id=manager.id
+            as_manager = self.with_context(lang=manager.lang or self.env.lang)
+            as_manager.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=make_summary(as_manager.env),
+                user_id=manager.id,
             )
 
     @api.model
@@ -584,6 +662,7 @@ class ResPartner(models.Model):
     @api.model
     def _credit_review_companies(self, companies, today=None, commit=False):
         """Review the customers with receivables or confirmed orders."""
+        self.env.flush_all()  # the customers are found in SQL
         for company in companies:
             self.env.cr.execute(
                 """

@@ -31,6 +31,7 @@ class SaleOrder(models.Model):
     @api.depends(
         "partner_id", "amount_total", "currency_id", "company_id", "state", "date_order"
     )
+    @api.depends_context("lang")
     def _compute_credit_warning(self):
         for order in self:
             order.credit_warning = (
@@ -95,9 +96,13 @@ class SaleOrder(models.Model):
                 )
             )
         for order in blocked:
+            # written for the credit managers, in the company's language
+            company_env = order.with_context(
+                lang=order.company_id.partner_id.lang or self.env.lang
+            ).env
             self.env["credit.release"].sudo()._request(
                 order,
-                self.env._("Confirmed by the customer online."),
+                company_env._("Confirmed by the customer online."),
                 source_user=self.env.ref("base.user_root"),
             )
         rest = self - blocked

@@ -4,3 +4,4 @@ from . import test_credit_bureau
 from . import test_portal_order
 from . import test_worklist
 from . import test_hold_report
+from . import test_roles
