@@ -22,6 +22,9 @@
         "views/collection_report_schedule_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["credit_control/static/tests/tours/*.js"],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -5,3 +5,4 @@ from . import test_portal_order
 from . import test_worklist
 from . import test_hold_report
 from . import test_roles
+from . import test_tours
