@@ -72,6 +72,7 @@ def populate(
     run_cron=True,
     plan_options=None,
     figures_weeks=0,
+    credit_review=False,
 ):
     """Generate the data set into ``db``, then run the collections cron once.
 
@@ -79,6 +80,9 @@ def populate(
     receivables figures of today and of that many past weeks, so that the
     dashboards have a day and trends to show (the demo's; the benchmarks
     time these themselves).
+
+    ``credit_review``: at the end, run the daily credit review as its cron
+    does (risk profiles, scores and holds in every company; the demo's).
 
     ``writer``: ``"sql"`` (default: the ledger written with SQL, much
     faster) or ``"orm"`` (the reference, see ``suite.ledger_check``).
@@ -118,4 +122,8 @@ def populate(
                     Snapshot._snapshot(company, today - timedelta(weeks=weeks))
             env.cr.commit()
             timings["figures_s"] = time.monotonic() - started
+        if credit_review:
+            started = time.monotonic()
+            env["res.partner"]._cron_credit_review()  # commits each company
+            timings["credit_review_s"] = time.monotonic() - started
     return counts, timings
