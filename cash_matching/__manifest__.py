@@ -10,6 +10,7 @@
     "depends": ["account", "collections_management"],
     "external_dependencies": {"python": ["scikit-learn"]},
     "data": [
+        "security/cash_matching_groups.xml",
         "security/ir.model.access.csv",
         "security/ir_rules.xml",
         "data/ir_cron_data.xml",
