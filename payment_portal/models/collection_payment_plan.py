@@ -22,11 +22,11 @@ class CollectionPaymentPlan(models.Model):
         )
         for plan in for_collector:
             plan.state = "to_approve"
-            reader = plan.with_context(lang=plan.user_id.lang)
+            # the summary in the language of the collector who gets it
             plan._task(
-                reader.env._(
+                lambda env, p=plan: env._(
                     "Approve the payment plan of %(total)s asked on the portal",
-                    total=format_amount(reader.env, plan.amount, plan.currency_id),
+                    total=format_amount(env, p.amount, p.currency_id),
                 ),
                 user=plan.user_id,
             )
