@@ -11,6 +11,7 @@ from cash_matching.engine.matching import (
     SIGNAL_HELP,
     BankLine,
     Matcher,
+    Money,
     OpenItem,
     Partner,
     _subset_sums,
@@ -367,6 +368,16 @@ def test_describe():
     best = matcher().match(line(300, "INV/2026/00354"))[0]
     texts = [describe(signal) for signal in best.signals]
     assert "INV/2026/00345" in texts[0] and "one typo" in texts[0]
+
+
+def test_amounts_stay_values_for_each_readers_format():
+    # the models format them in the reader's language; the engine's own
+    # sentences are English
+    best = matcher().match(line(300, "INV/2026/00354"))[0]
+    exact = next(s for s in best.signals if s.code == "amount_exact")
+    assert dict(exact.params)["amount"] == Money(300.0, "EUR")
+    assert "300.00 EUR" in describe(exact)
+    assert str(Money(6532.32, "EUR")) == "6,532.32 EUR"
 
 
 # Combinations ------------------------------------------------------------------

@@ -77,10 +77,25 @@ class BankLine:
 
 
 @dataclass(frozen=True)
+class Money:
+    """An amount in a signal's parameters: kept as a number with its
+    currency, so that each reader sees it in the format of their language
+    (``str`` gives the English one)."""
+
+    amount: float
+    currency: str  # ISO code
+
+    def __str__(self):
+        return _fmt(self.amount, self.currency)
+
+
+@dataclass(frozen=True)
 class Signal:
     code: str  # one of SIGNAL_CODES
     strength: float  # 0..1
-    params: tuple[tuple[str, str], ...] = ()  # placeholders of SIGNAL_HELP[code]
+    # placeholders of SIGNAL_HELP[code]: text, or Money, date and float
+    # values that the reader's language formats
+    params: tuple[tuple[str, str | Money | date | float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1278,7 +1293,7 @@ class _Group:
             params = (
                 ("from", self.context.line.currency),
                 ("to", self.currency),
-                ("rate", f"{self.rate:.6g}"),
+                ("rate", float(f"{self.rate:.6g}")),
             )
             signals.append(Signal("currency", 1.0, params))
         return signals
@@ -1292,14 +1307,14 @@ class _Group:
         items = tuple(sorted(items, key=lambda item: (item.date, item.id)))
         amounts = tuple(self.residuals[item.id] for item in items)
         signals = self._base_signals(items)
-        amount_text = _fmt(_money(self.units, self.currency), self.currency)
+        amount = Money(_money(self.units, self.currency), self.currency)
         several = len(items) > 1
         if abs(diff) <= self.slack:
             if several:
-                params = (("count", str(len(items))), ("amount", amount_text))
+                params = (("count", str(len(items))), ("amount", amount))
                 signals.append(Signal("amount_sum", 1.0, params))
             else:
-                params = (("document", items[0].move_name), ("amount", amount_text))
+                params = (("document", items[0].move_name), ("amount", amount))
                 signals.append(Signal("amount_exact", 1.0, params))
             return _Candidate(items[0].partner_id, items, "full", amounts, signals)
         if abs(diff) > self.tolerance:
@@ -1313,8 +1328,8 @@ class _Group:
         strength = round(strength, 4)
         company = self._company(abs(diff), items)
         params = (
-            ("difference", _fmt(company, self.matcher.company_currency)),
-            ("tolerance", _fmt(self.tolerance_company, self.matcher.company_currency)),
+            ("difference", Money(company, self.matcher.company_currency)),
+            ("tolerance", Money(self.tolerance_company, self.matcher.company_currency)),
         )
         # diff > 0: the payer paid less (bank fees); < 0: a little more.
         signals.append(Signal("writeoff" if diff > 0 else "overpaid", strength, params))
@@ -1334,8 +1349,8 @@ class _Group:
         company = self._company(saved, items)
         signals = self._base_signals(items)
         params = (
-            ("discount_date", max(i.discount_date for i in discounted).isoformat()),
-            ("difference", _fmt(company, self.matcher.company_currency)),
+            ("discount_date", max(i.discount_date for i in discounted)),
+            ("difference", Money(company, self.matcher.company_currency)),
         )
         signals.append(Signal("discount", 1.0, params))
         return _Candidate(
@@ -1401,10 +1416,10 @@ class _Group:
         last = paid[-1]
         params = (
             ("document", ", ".join(item.move_name for item in items)),
-            ("amount", _fmt(_money(self.units, self.currency), self.currency)),
+            ("amount", Money(_money(self.units, self.currency), self.currency)),
             (
                 "residual",
-                _fmt(
+                Money(
                     _money(sum(self.residuals[i.id] for i in items), self.currency),
                     self.currency,
                 ),

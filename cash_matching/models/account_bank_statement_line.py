@@ -330,7 +330,13 @@ class AccountBankStatementLine(models.Model):
             "kind": proposal.kind,
             "difference": proposal.difference,
             "signals": [
-                [signal.code, signal.strength, dict(signal.params)]
+                [
+                    signal.code,
+                    signal.strength,
+                    self.env["cash.match.proposal"]._cash_match_stored_params(
+                        signal.params
+                    ),
+                ]
                 for signal in proposal.signals
             ],
             "features": learning.features(proposal),

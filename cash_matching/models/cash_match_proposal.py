@@ -1,11 +1,13 @@
+import datetime
 import logging
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date, formatLang
 
-from ..engine import learning
+from ..engine import learning, matching
 
 _logger = logging.getLogger(__name__)
 
@@ -137,21 +139,79 @@ class CashMatchProposal(models.Model):
             "ambiguous": _("Another match scores close: %(other)s."),
         }
 
+    def _fuzzy_method_names(self):
+        """How the engine read a reference approximately
+        (``engine.matching.FUZZY_METHODS``), in the user's language."""
+        _ = self.env._
+        return {
+            "missing leading zeros": _("missing leading zeros"),
+            "one typo": _("one typo"),
+            "number without its prefix": _("number without its prefix"),
+            "truncated": _("cut short"),
+        }
+
+    @api.model
+    def _cash_match_stored_params(self, params):
+        """The engine's signal parameters as stored (JSON): amounts, dates
+        and numbers kept as values, formatted when a reader sees them."""
+        stored = {}
+        for key, value in params:
+            if isinstance(value, matching.Money):
+                value = {"amount": value.amount, "currency": value.currency}
+            elif isinstance(value, datetime.date):
+                value = {"date": value.isoformat()}
+            elif isinstance(value, float):
+                value = {"number": value}
+            stored[key] = value
+        return stored
+
+    def _cash_match_param_texts(self, params):
+        """The stored parameters of a signal as text in the user's language
+        (amounts with their currency, dates and numbers in its format)."""
+        env = self.env
+        Currency = env["res.currency"].with_context(active_test=False)
+        lang = env["res.lang"]._lang_get(env.lang or "en_US") or env[
+            "res.lang"
+        ]._lang_get("en_US")
+        methods = self._fuzzy_method_names()
+        texts = {}
+        for key, value in params.items():
+            if isinstance(value, dict) and "currency" in value:
+                code = value["currency"]
+                currency = Currency.search([("name", "=", code)], limit=1)
+                value = formatLang(env, value["amount"], currency_obj=currency)
+                if not currency:
+                    value = f"{value} {code}"
+            elif isinstance(value, dict) and "date" in value:
+                value = format_date(env, value["date"])
+            elif isinstance(value, dict) and "number" in value:
+                value = lang.format("%.6g", value["number"], grouping=True)
+            elif key == "how":
+                value = methods.get(value, value)
+            texts[key] = value
+        return texts
+
     @api.depends("signals")
+    @api.depends_context("lang")
     def _compute_explanation(self):
+        # at display, in the reader's language: the signals keep the facts
         sentences = self._signal_sentences()
         for proposal in self:
             items = []
-            for code, strength, params in proposal.signals or []:
+            for code, strength, stored in proposal.signals or []:
                 sentence = sentences.get(code, code)
+                params = proposal._cash_match_param_texts(stored or {})
                 # the values escaped once, by Markup's ``%``
                 try:
                     text = Markup(escape(sentence)) % params
                 except (KeyError, TypeError, ValueError):
                     text = sentence
+                strength_text = self.env._(
+                    "(%(percent)s%%)", percent=round(strength * 100)
+                )
                 items.append(
-                    Markup("<li>%s <small class='text-muted'>(%s)</small></li>")
-                    % (text, f"{strength:.0%}")
+                    Markup("<li>%s <small class='text-muted'>%s</small></li>")
+                    % (text, strength_text)
                 )
             proposal.explanation = (
                 Markup("<ul class='mb-0'>%s</ul>") % Markup().join(items)
