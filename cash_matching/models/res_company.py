@@ -29,6 +29,11 @@ class ResCompany(models.Model):
         "account.account",
         string="Write-off Account",
         check_company=True,
+        # filled from the chart of accounts (its cash discount loss account)
+        # when the add-on is installed or a chart is loaded later
+        compute="_compute_cash_match_writeoff_account_id",
+        store=True,
+        readonly=False,
         # as Odoo's cash discount accounts (a list: the setting inherits it)
         domain=[
             ("deprecated", "=", False),
@@ -65,6 +70,15 @@ class ResCompany(models.Model):
         default="none",
         copy=False,
     )
+
+    @api.depends("account_journal_early_pay_discount_loss_account_id")
+    def _compute_cash_match_writeoff_account_id(self):
+        # only an empty setting is filled: a chosen account stays
+        for company in self:
+            if not company.cash_match_writeoff_account_id:
+                company.cash_match_writeoff_account_id = (
+                    company.account_journal_early_pay_discount_loss_account_id
+                )
 
     @api.constrains("cash_match_auto_threshold")
     def _check_cash_match_auto_threshold(self):
