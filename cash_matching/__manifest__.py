@@ -20,5 +20,8 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["cash_matching/static/tests/tours/*.js"],
+    },
     "installable": True,
 }
