@@ -76,6 +76,9 @@ def prepare(env, today, log=print):
                 today - timedelta(days=grace + 2),
             )
             counts["promises_broken"] += 1
+        counts["key_accounts"] = counts.get("key_accounts", 0) + _to_validate(
+            env, collector, list(_take(picks, VALIDATIONS))
+        )
         for partner, invoices in _take(picks, 1):
             # the customer asked for a plan on the portal: the collector
             # (or a manager, above the collector's limit) approves it
@@ -83,41 +86,34 @@ def prepare(env, today, log=print):
                 company
             )._collection_record(partner, invoices, 3, source="portal")
             counts["plans"] += 1
-    for login in ("collector.fr", "collector.us"):
-        counts["to_validate"] = counts.get("to_validate", 0) + _to_validate(
-            env, users[login], today
-        )
     env["collection.promise"]._cron_review(today=today)
     env.cr.commit()
     log("stories: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
 
 
-def _to_validate(env, collector, today, count=VALIDATIONS):
-    """Send now the next reminder of a few of ``collector``'s customers
-    whose next level waits for validation: the reminders wait in the
-    collector's worklist. Returns how many customers."""
+def _to_validate(env, collector, customers):
+    """A "Key accounts" policy whose reminders a collector validates before
+    they go, followed by a few of ``collector``'s customers: the day's run
+    leaves their reminders waiting in the collector's worklist. Returns how
+    many customers."""
     company = collector.company_id
-    env["account.move"].with_company(company)._collections_plan_companies(company)
-    moves = env["account.move"].search(
-        [
-            ("company_id", "=", company.id),
-            ("collection_next_level_id.needs_validation", "=", True),
-        ]
-    )
-    customers = moves.commercial_partner_id.filtered(
-        lambda p: p.with_company(company).collector_id == collector
-    )[:count]
-    for partner in customers:
-        mine = moves.filtered(lambda m, p=partner: m.commercial_partner_id == p)
-        env["collection.run"]._run_company(
-            company,
-            today=today,
-            partners=partner,
-            force_lines=mine.line_ids.filtered(
-                lambda line: line.account_type == "asset_receivable"
-            ),
+    Policy = env["collection.policy"].with_company(company)
+    # the demo's data, named in the company's language
+    french = (company.partner_id.lang or "").startswith("fr")
+    name = "Grands comptes" if french else "Key accounts"
+    key = Policy.search([("company_id", "=", company.id), ("name", "=", name)])
+    if not key:
+        default = Policy.search(
+            [("company_id", "=", company.id), ("is_default", "=", True)]
         )
+        key = Policy.with_context(lang=company.partner_id.lang).create(
+            {"name": name, "company_id": company.id}
+        )
+        for level in default.level_ids:
+            level.copy({"policy_id": key.id, "needs_validation": True})
+    for partner, _invoices in customers:
+        partner.with_company(company).collection_policy_id = key
     return len(customers)
 
 
