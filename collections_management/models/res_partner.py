@@ -208,34 +208,6 @@ class ResPartner(models.Model):
                 return contact, "invoice_address"
         return customer, "customer"
 
-    def _collections_open_balance(self, today):
-        """Amounts this customer owes, per currency: ``{currency: (due,
-        overdue)}``, credit notes deducted, from posted documents of every
-        company the caller may read."""
-        self.ensure_one()
-        groups = self.env["account.move"]._read_group(
-            [
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-            ],
-            ["currency_id", "move_type", "invoice_date_due:day"],
-            ["amount_residual:sum"],
-        )
-        balance = {}
-        for currency, move_type, due_day, residual in groups:
-            sign = -1 if move_type == "out_refund" else 1
-            due, overdue = balance.get(currency, (0.0, 0.0))
-            due += sign * residual
-            if move_type == "out_invoice" and due_day and due_day < today:
-                overdue += residual
-            balance[currency] = (due, overdue)
-        return {
-            currency: (currency.round(due), currency.round(overdue))
-            for currency, (due, overdue) in balance.items()
-        }
-
     def _collection_open_invoices(self):
         return self.env["account.move"].search(
             [

@@ -104,8 +104,9 @@ class ResPartner(models.Model):
         return lines
 
     def _collections_open_balance(self, today):
-        """The balance card's amounts, aged per instalment as the statement
-        (``{currency: (due, overdue)}``)."""
+        """Amounts this customer owes, per currency: ``{currency: (due,
+        overdue)}``, credit notes deducted, each instalment aged on its own
+        due date as on the statement (the balance card's figures)."""
         self.ensure_one()
         moves = self._collection_statement_moves()
         return {
