@@ -36,6 +36,15 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         return invoice
 
     @classmethod
+    def _load_french(cls, modules):
+        """fr_FR active, with the French of ``modules``, as in a French
+        database."""
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(
+            modules, ["fr_FR"], overwrite=True
+        )
+
+    @classmethod
     def _customer(cls, name, amount, days_late, collector=None, today=None):
         """A customer (email from its first word) followed by ``collector``,
         with one invoice of ``amount`` that is ``days_late`` days overdue on

@@ -18,10 +18,7 @@ class CollectorDayCommon(CollectionsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["collections_management"], ["fr_FR"], overwrite=True
-        )
+        cls._load_french(["collections_management"])
         Users = cls.env["res.users"]
         cls.camille = Users._collections_create_role_user(
             "camille", "collector", cls.company, name="Camille Roux", lang="fr_FR"

@@ -238,10 +238,7 @@ class TestPredictionBacktest(CollectionsCommon):
         self.assertEqual(self.env["collection.prediction"].search_count([]), trainings)
 
     def test_a_bad_history_is_refused_with_its_line_in_french(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(
-            ["collections_management"], ["fr_FR"], overwrite=True
-        )
+        self._load_french(["collections_management"])
         header = ",".join(prediction.CSV_COLUMNS)
         bad = f"{header}\nINV1,Dupont,2024-01-15,2024-02-14,12,,31/01/2024,no\n"
         with self.assertRaisesRegex(UserError, "Line 2: paid_date '31/01/2024'"):

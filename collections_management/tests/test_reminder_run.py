@@ -60,11 +60,7 @@ class TestReminderRun(CollectionsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        # the French of the shipped templates, as a French database has it
-        cls.env["ir.module.module"]._load_module_terms(
-            ["collections_management"], ["fr_FR"], overwrite=True
-        )
+        cls._load_french(["collections_management"])
         cls.collector = new_test_user(
             cls.env,
             login="colette",

@@ -52,6 +52,15 @@ class CreditCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _load_french(cls, modules):
+        """fr_FR active, with the French of ``modules``, as in a French
+        database."""
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(
+            modules, ["fr_FR"], overwrite=True
+        )
+
+    @classmethod
     def _set_limit(cls, partner, limit):
         partner = partner.with_company(cls.company)
         partner.use_partner_credit_limit = True

@@ -16,10 +16,7 @@ class TestCreditTours(CreditCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["credit_control"], ["fr_FR"], overwrite=True
-        )
+        cls._load_french(["credit_control"])
         cls.french_company = cls.setup_other_company(name="Imprimerie Dubois")[
             "company"
         ]
