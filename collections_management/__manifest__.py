@@ -40,6 +40,9 @@
         "data/spreadsheet_dashboard_data.xml",
     ],
     "assets": {
+        "spreadsheet.o_spreadsheet": [
+            "collections_management/static/src/spreadsheet/*.js",
+        ],
         "web.assets_tests": ["collections_management/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",

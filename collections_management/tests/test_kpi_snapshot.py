@@ -666,3 +666,20 @@ class TestDashboardTour(CollectionsCommon, HttpCase):
             "collections_dashboards",
             login="tour.manager",
         )
+
+    def test_french_manager_reads_french_figures_on_the_charts(self):
+        """The charts' value axes are written the reader's way: a French
+        manager reads 250 000 where Chart.js alone writes 250,000."""
+        self._load_french(["collections_management"])
+        self.env["res.users"]._collections_create_role_user(
+            "tour.manager.fr", "collections_manager", self.company, lang="fr_FR"
+        )
+        self._invoice(250000, "2026-01-10", "2026-02-09")
+        self.env["collection.kpi.snapshot"]._snapshot(
+            self.company, fields.Date.today()
+        )
+        self.start_tour(
+            "/odoo/action-collections_management.action_collections_dashboards",
+            "collections_dashboards_fr",
+            login="tour.manager.fr",
+        )
