@@ -11,3 +11,4 @@ from . import test_worklist
 from . import test_prediction_use
 from . import test_collector_day
 from . import test_french
+from . import test_list_screens
