@@ -123,8 +123,11 @@ class CollectionPolicyLevel(models.Model):
         messages = self.env["mail.message"]
         for level in self:
             policy = level.policy_id
+            # stored once: the level's name in the company's language, as
+            # the run's chatter notes, whoever (or whatever script) edits it
+            lang = policy.company_id.partner_id.lang or self.env.lang
             body = Markup("<p><b>%s</b></p>%s") % (
-                level.name,
+                level.with_context(lang=lang).name,
                 bodies.get(level.id) or "",
             )
             messages |= policy._message_log_batch({policy.id: body}, **kwargs)

@@ -225,6 +225,22 @@ class TestPolicyEditing(CollectorDayCommon):
         new.unlink()
         self.assertIn("Rappel J+14", policy.message_ids[0].body)
 
+    def test_level_change_is_told_in_the_companys_language(self):
+        """A French company's policy chatter names the level in French even
+        when an English session (or script) changes it."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.company.partner_id.lang = "fr_FR"
+        third = self.levels.filtered(lambda lv: lv.trigger_days == 35)
+        third.with_context(lang="fr_FR").name = "Troisième rappel"
+        self.assertEqual(third.with_context(lang="en_US").name, "Third reminder")
+        # what the tracking of a change calls (see the test above)
+        [message] = third.with_context(lang="en_US")._message_log_batch(
+            {third.id: "<p>35 → 40</p>"}
+        )
+        self.assertEqual(message.model, "collection.policy")
+        self.assertIn("Troisième rappel", message.body)
+        self.assertNotIn("Third reminder", message.body)
+
 
 @tagged("post_install", "-at_install")
 class TestCollectorDayTour(CollectorDayCommon, HttpCase):
