@@ -189,6 +189,11 @@ def _companies(env, plan):
     if not fr.chart_template:
         env["account.chart.template"].try_loading("fr", company=fr, install_demo=False)
     env.user.write({"company_ids": [(4, fr.id), (4, us.id)]})
+    # each company writes its chatter notes, tasks and holds in its own
+    # language (its partner's), whatever the administrator's
+    for company, code in ((us, "en_US"), (fr, "fr_FR")):
+        env["res.lang"]._activate_lang(code)
+        company.partner_id.lang = code
     return {"fr": fr, "us": us}
 
 

@@ -99,15 +99,16 @@ def _to_validate(env, collector, customers):
     many customers."""
     company = collector.company_id
     Policy = env["collection.policy"].with_company(company)
-    # the demo's data, named in the company's language
-    french = (company.partner_id.lang or "").startswith("fr")
+    # the demo's data, named in the language of the company's collector
+    # (the US company's partner took the French administrator's language)
+    french = (collector.lang or "").startswith("fr")
     name = "Grands comptes" if french else "Key accounts"
     key = Policy.search([("company_id", "=", company.id), ("name", "=", name)])
     if not key:
         default = Policy.search(
             [("company_id", "=", company.id), ("is_default", "=", True)]
         )
-        key = Policy.with_context(lang=company.partner_id.lang).create(
+        key = Policy.with_context(lang=collector.lang).create(
             {"name": name, "company_id": company.id}
         )
         for level in default.level_ids:
