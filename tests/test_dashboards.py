@@ -1,7 +1,8 @@
-"""The dashboards' list tables: each column shows what its header says.
+"""The shipped dashboards: list columns and charts as a user reads them.
 
 The collector's *My Collections* once showed the worklist's *Why* under
-*Reason* and the reverse. The shipped JSON is read as Odoo loads it; each
+*Reason* and the reverse, and its overdue over time dropped to zero on each
+day without stored figures. The shipped JSON is read as Odoo loads it; each
 header is paired with the field its column reads, whatever the column order.
 """
 
@@ -9,9 +10,7 @@ import json
 import re
 from pathlib import Path
 
-FILES = Path(__file__).resolve().parent.parent / (
-    "collections_management/data/files"
-)
+FILES = Path(__file__).resolve().parent.parent / ("collections_management/data/files")
 
 # header -> field of the list read below it
 EXPECTED = {
@@ -62,3 +61,20 @@ def test_every_list_column_reads_the_field_its_header_names():
     assert len(pairs) >= 9
     wrong = [(h, f) for h, f in pairs if EXPECTED.get(h) != f]
     assert not wrong, f"header over the wrong field: {wrong}"
+
+
+def test_a_day_without_figures_is_no_zero_on_the_charts():
+    """Figures are stored by a daily cron: a day it did not run is a gap on
+    a chart over time, not an overdue amount of zero (Odoo fills the
+    missing days of a date grouping with zeros unless told not to)."""
+    charts = []
+    for path in sorted(FILES.glob("*.json")):
+        for sheet in json.loads(path.read_text())["sheets"]:
+            for figure in sheet.get("figures", []):
+                data = figure.get("data", {})
+                if data.get("type", "").startswith("odoo_"):
+                    charts.append(data)
+    over_time = [c for c in charts if any(":" in g for g in c["metaData"]["groupBy"])]
+    assert len(over_time) >= 4
+    for chart in over_time:
+        assert chart["searchParams"]["context"].get("fill_temporal") is False
