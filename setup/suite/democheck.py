@@ -52,7 +52,14 @@ def check(odoo_rt, pg, db, logins, say=print):
                     assert "o_collections_balance" in page, "no balance card on /my"
                     invoices = client.get("/my/invoices")[0]
                     assert invoices == 200, f"/my/invoices answered {invoices}"
-                    say(f"ok   {role} ({login}): portal home with balance, invoices")
+                    english = client.get("/en/my/statement")
+                    assert english[0] == 200 and "Statement of" in english[1], (
+                        f"/en/my/statement answered {english[0]}, not in English"
+                    )
+                    say(
+                        f"ok   {role} ({login}): portal home with balance, "
+                        "invoices, statement in English too"
+                    )
                     continue
                 menus = client.call("ir.ui.menu", "load_menus", False)
                 names = {menu["name"] for menu in menus.values() if "name" in menu}

@@ -129,6 +129,7 @@ def generate(env, plan, progress=None, writer="orm"):
     disputes = _disputes(env, plan, invoices, progress)
     bank_lines = _bank_lines(env, plan, companies, partners, invoices, progress)
     orders = _sale_orders(env, plan, companies, partners, products, progress)
+    _website_languages(env)
     _payment_providers(env, companies)  # committed with the portal user
     portal = _portal_user(env, plan, companies, partners, invoices)
     counts = {
@@ -932,6 +933,16 @@ def _sale_orders(env, plan, companies, partners, products, progress):
     progress.step("sale orders", count, count or 1)
     env.cr.commit()
     return count
+
+
+def _website_languages(env):
+    """The portal speaks each customer's language: English and French (a
+    database made with --load-language=fr_FR gives its website French alone,
+    and the US company's customers read their portal in French)."""
+    if "website" not in env:
+        return
+    langs = env["res.lang"].search([("code", "in", ("en_US", "fr_FR"))])
+    env["website"].search([]).write({"language_ids": [(6, 0, langs.ids)]})
 
 
 def _payment_providers(env, companies):
