@@ -5,11 +5,12 @@ kept as a PostgreSQL template named after its size and seed, so that the next
 run starts from a copy in seconds instead of a new generation.
 """
 
+import hashlib
 import json
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,10 +25,64 @@ class Context:
     seed: int
     keep: bool
     fresh: bool
+    extra: list = field(default_factory=list)
+    # working database -> its template; templates built by this process
+    templates: dict = field(default_factory=dict)
+    built: set = field(default_factory=set)
 
 
-def template_name(customers, seed):
-    return f"cs_tpl_{customers}_{seed}"
+# The files whose output is a data set: a template is named after their
+# content, so that a template made by an earlier generator is never reused
+# (and is dropped when its successor is made).
+GENERATOR_FILES = (
+    "plan.py",
+    "generator.py",
+    "fast_ledger.py",
+    "history.py",
+    "build.py",
+    "stories.py",
+)
+BUILD_PARAM = "collections_suite.build_s"
+
+
+def generator_version(folder=None):
+    """Eight hex digits of the generator's source: changes whenever what it
+    writes may change."""
+    digest = hashlib.sha1()
+    folder = folder or Path(__file__).resolve().parent
+    for name in GENERATOR_FILES:
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def template_name(customers, seed, kind="tpl"):
+    return f"cs_{kind}_{generator_version()}_{customers}_{seed}"
+
+
+def _drop_stale_templates(ctx, template, log=print):
+    """Drop the templates of the same kind and size made by another version
+    of the generator (each is a gigabyte or two at 20,000 customers)."""
+    _cs, kind, _version, size = template.split("_", 3)
+    for db in ctx.pg.databases():
+        parts = db.split("_", 3)
+        if db != template and len(parts) == 4 and parts[:2] == ["cs", kind]:
+            if parts[3] != size:
+                continue
+            log(f"dropping {db}: made by another version of the generator")
+            odoo_env.drop_database(ctx.pg, db)
+
+
+def data_set_figures(ctx, template):
+    """How long ``template`` took to build, and whether this run built it."""
+    rows = ctx.pg.execute(
+        f"SELECT value FROM ir_config_parameter WHERE key = '{BUILD_PARAM}'",
+        dbname=template,
+    )
+    built = float(rows[0][0]) if rows else None
+    return {
+        "data_set_build_s": built,
+        "data_set_built_now": int(template in ctx.built),
+    }
 
 
 def database_from_template(ctx, name, template=None, make=None, log=print):
@@ -35,12 +90,14 @@ def database_from_template(ctx, name, template=None, make=None, log=print):
     the demo data set of this size), generating the template first with
     ``make(template)`` when there is none."""
     template = template or template_name(ctx.customers, ctx.seed)
-    if ctx.fresh and template in ctx.pg.databases():
+    ctx.templates[name] = template
+    if ctx.fresh and template in ctx.pg.databases() and template not in ctx.built:
         odoo_env.drop_database(ctx.pg, template)
     if template not in ctx.pg.databases() or not odoo_env.is_generated(
         ctx.pg, template
     ):
         odoo_env.drop_database(ctx.pg, template)
+        _drop_stale_templates(ctx, template, log=log)
         log(f"no template {template} yet: generating it (kept for next runs)")
         started = time.monotonic()
         build.install(ctx.odoo, ctx.pg, template, log=log)
@@ -48,7 +105,18 @@ def database_from_template(ctx, name, template=None, make=None, log=print):
             make(template)
         else:
             build.populate(ctx.odoo, ctx.pg, template, ctx.customers, ctx.seed, log=log)
-        log(f"template {template} made in {time.monotonic() - started:.0f} s")
+        elapsed = time.monotonic() - started
+        ctx.pg.execute(
+            "INSERT INTO ir_config_parameter (key, value) "
+            f"VALUES ('{BUILD_PARAM}', '{elapsed:.0f}') "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            dbname=template,
+        )
+        ctx.built.add(template)
+        log(f"template {template} made in {elapsed:.0f} s")
+    else:
+        built = data_set_figures(ctx, template)["data_set_build_s"]
+        log(f"template {template} reused (it was made in {built or '?'} s)")
     odoo_env.drop_database(ctx.pg, name)
     started = time.monotonic()
     odoo_env.copy_database(ctx.pg, template, name)
@@ -124,7 +192,7 @@ def _dunning_data(ctx):
     benchmark too: about 100,000 open items at 20,000 customers) and the
     function that makes it."""
     customers = ctx.customers
-    template = f"cs_tpl_dunning_v{DUNNING_DATA_VERSION}_{customers}_{ctx.seed}"
+    template = template_name(customers, ctx.seed, f"dunning{DUNNING_DATA_VERSION}")
 
     def make(db):
         today = date.today()
@@ -341,6 +409,24 @@ BENCHMARKS = {
         "invoices (target < 60 s); --history FILE.csv for your own history",
     ),
 }
+
+# ``setup/bench all``: every benchmark but ``generate``, those sharing a
+# data set one after the other, so that each template is built once.
+ALL = ("dunning", "matching", "worklist", "kpis", "prediction", "credit", "portal")
+
+
+def run(name, ctx):
+    """The figures of benchmark ``name``, then how long its data set took
+    to build (now or when its template was made) and its own wall time."""
+    started = time.monotonic()
+    ctx.templates.clear()
+    func, _doc = BENCHMARKS[name]
+    figures = func(ctx)
+    for template in dict.fromkeys(ctx.templates.values()):
+        figures.update(data_set_figures(ctx, template))
+    figures["bench_wall_s"] = round(time.monotonic() - started, 1)
+    return figures
+
 
 # Default size per benchmark (``--customers`` overrides it).
 DEFAULT_CUSTOMERS = {

@@ -1,0 +1,31 @@
+"""Benchmark templates are named after the generator's version, so that a
+template made by an earlier generator is never reused (issue #34)."""
+
+import shutil
+
+from conftest import REPO
+
+from suite import benchmarks
+
+
+def test_template_name_carries_the_generator_version():
+    version = benchmarks.generator_version()
+    assert len(version) == 8
+    assert benchmarks.template_name(20000, 42) == f"cs_tpl_{version}_20000_42"
+    assert benchmarks.template_name(20000, 42, "dunning3").startswith(
+        f"cs_dunning3_{version}_"
+    )
+
+
+def test_any_change_to_the_generator_changes_the_version(tmp_path):
+    suite = REPO / "setup" / "suite"
+    for name in benchmarks.GENERATOR_FILES:
+        shutil.copy(suite / name, tmp_path / name)
+    same = benchmarks.generator_version(tmp_path)
+    assert same == benchmarks.generator_version()
+    for name in benchmarks.GENERATOR_FILES:
+        path = tmp_path / name
+        original = path.read_text()
+        path.write_text(original + "\n# changed\n")
+        assert benchmarks.generator_version(tmp_path) != same, name
+        path.write_text(original)
