@@ -675,9 +675,7 @@ class TestDashboardTour(CollectionsCommon, HttpCase):
             "tour.manager.fr", "collections_manager", self.company, lang="fr_FR"
         )
         self._invoice(250000, "2026-01-10", "2026-02-09")
-        self.env["collection.kpi.snapshot"]._snapshot(
-            self.company, fields.Date.today()
-        )
+        self.env["collection.kpi.snapshot"]._snapshot(self.company, fields.Date.today())
         self.start_tour(
             "/odoo/action-collections_management.action_collections_dashboards",
             "collections_dashboards_fr",
