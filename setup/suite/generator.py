@@ -127,7 +127,9 @@ def generate(env, plan, progress=None, writer="orm"):
         payments = _payments(env, plan, companies, invoices, progress)
     write_offs = _write_offs(env, plan, companies, invoices)
     disputes = _disputes(env, plan, invoices, progress)
-    bank_lines = _bank_lines(env, plan, companies, partners, invoices, progress)
+    bank_lines = _bank_lines(
+        env, plan, companies, partners, invoices, progress, writer=writer
+    )
     orders = _sale_orders(env, plan, companies, partners, products, progress)
     _website_languages(env)
     _payment_providers(env, companies)  # committed with the portal user
@@ -830,8 +832,9 @@ def statement_line_indexes(env):
         )
 
 
-def _bank_lines(env, plan, companies, partners, invoices, progress):
-    """Recent payments that reached the bank but are not matched yet."""
+def _bank_lines(env, plan, companies, partners, invoices, progress, writer="orm"):
+    """Recent payments that reached the bank but are not matched yet;
+    ``writer="sql"`` writes them with :mod:`suite.fast_bank` (same rows)."""
     import random  # noqa: PLC0415 - local: only this step draws text
 
     rng = random.Random(plan.seed + 1)
@@ -839,15 +842,26 @@ def _bank_lines(env, plan, companies, partners, invoices, progress):
     for inv in plan.invoices:
         if inv.bank_line:
             groups[inv.group or f"i{inv.key}"].append(inv)
-    with statement_line_indexes(env):
-        count = _create_bank_lines(env, plan, companies, invoices, groups, rng)
+    lines = bank_line_values(env, plan, companies, invoices, groups, rng)
+    if writer == "sql":
+        from . import fast_bank  # noqa: PLC0415 - needs Odoo, imported late
+
+        count = fast_bank.write(env, lines)
+    else:
+        count = 0
+        with statement_line_indexes(env):
+            for (company, _journal), vals in lines.items():
+                env["account.bank.statement.line"].with_company(company).create(vals)
+                count += len(vals)
     progress.step("bank lines", count, count or 1)
     env.cr.commit()
     return count
 
 
-def _create_bank_lines(env, plan, companies, invoices, groups, rng):
-    count = 0
+def bank_line_values(env, plan, companies, invoices, groups, rng):
+    """``{(company, journal): [statement line values]}`` of the plan's bank
+    lines, in creation order."""
+    lines = {}
     for key, company in companies.items():
         journal = env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
@@ -887,9 +901,8 @@ def _create_bank_lines(env, plan, companies, invoices, groups, rng):
                     )
                 )
             vals.append(line)
-        env["account.bank.statement.line"].with_company(company).create(vals)
-        count += len(vals)
-    return count
+        lines[company, journal] = vals
+    return lines
 
 
 def _sale_orders(env, plan, companies, partners, products, progress):

@@ -1,13 +1,14 @@
 """Prove that the SQL writer (``fast_ledger``) writes the ORM writer's ledger.
 
     cd setup && python3 -m suite.ledger_check [--customers 150] [--seed 7]
-        [--keep] [--reuse]
+        [--history-days 730] [--keep] [--reuse]
 
 Builds two databases from the same plan, one with each writer, then:
 
 1. compares them row by row: every column of ``account_move``,
-   ``account_move_line``, ``account_payment``, ``account_partial_reconcile``
-   and ``account_full_reconcile``, the lines' taxes and tags, the documents'
+   ``account_move_line``, ``account_payment``, ``account_partial_reconcile``,
+   ``account_full_reconcile`` and ``account_bank_statement_line`` (written
+   by ``fast_bank``), the lines' taxes and tags, the documents'
    followers and the customers' ``customer_rank``. Ids differ between the two
    databases, so rows are matched by natural keys (a move by its journal and
    name, a line by its move and its values, a partial by its lines...) and
@@ -33,6 +34,7 @@ from datetime import date
 from . import build, odoo_env, runtime
 
 LEDGER = (
+    "account_bank_statement_line",
     "account_move",
     "account_move_line",
     "account_payment",
@@ -46,7 +48,9 @@ IGNORED = {"id", "create_date", "write_date"}
 FALSY_BOOLEANS = {"is_manually_modified"}
 # References between the ledger tables, compared through natural keys.
 REFERENCES = {
+    "account_bank_statement_line": {"move_id": "account_move"},
     "account_move": {
+        "statement_line_id": "account_bank_statement_line",
         "origin_payment_id": "account_payment",
         "reversed_entry_id": "account_move",
         "tax_cash_basis_rec_id": "account_partial_reconcile",
@@ -57,6 +61,7 @@ REFERENCES = {
         "move_id": "account_move",
         "payment_id": "account_payment",
         "full_reconcile_id": "account_full_reconcile",
+        "statement_line_id": "account_bank_statement_line",
     },
     "account_payment": {
         "move_id": "account_move",
@@ -154,6 +159,9 @@ class Snapshot:
         for move_id, row in self.rows["account_move"].items():
             name = row["name"] if row["name"] != "/" else f"draft {move_id}"
             keys[move_id] = (row["journal_id"], name)
+        statements = self.keys["account_bank_statement_line"] = {}
+        for line_id, row in self.rows["account_bank_statement_line"].items():
+            statements[line_id] = ("statement line", keys.get(row["move_id"], line_id))
         payments = self.keys["account_payment"] = {}
         for payment_id, row in self.rows["account_payment"].items():
             payments[payment_id] = ("payment", keys.get(row["move_id"], payment_id))
@@ -207,6 +215,9 @@ class Snapshot:
                     value = keys[references[column]].get(value, ("unknown", value))
                 elif column == "matching_number" and value:
                     value = self.matching(value)
+                elif column == "internal_index" and value:
+                    # date, sequence, then the line's own id
+                    value = (value[:-10], keys[table][row_id])
                 elif column in FALSY_BOOLEANS and value is None:
                     # The ORM itself leaves NULL or writes False here for the
                     # same situation (one exchange entry or a batch); both
@@ -315,6 +326,11 @@ def odoo_checks(odoo_rt, pg, db, report):
         watched = {
             "account.move": ("amount_residual", "payment_state", "amount_total"),
             "account.move.line": ("amount_residual", "reconciled"),
+            "account.bank.statement.line": (
+                "amount_residual",
+                "is_reconciled",
+                "internal_index",
+            ),
         }
         for model, names in watched.items():
             records = env[model].search(
@@ -368,6 +384,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=150)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--history-days",
+        type=int,
+        default=730,
+        help="days of invoices (100: the dunning benchmark's shape, with many "
+        "more bank lines)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep both databases")
     parser.add_argument(
         "--reuse", action="store_true", help="reuse the databases of a kept run"
@@ -396,6 +419,7 @@ def main():
             today=today,
             writer=writer,
             run_cron=False,
+            plan_options={"history_days": args.history_days},
         )
         pg.execute(
             f"UPDATE ir_config_parameter SET value = 'done' "
