@@ -29,3 +29,29 @@ def test_any_change_to_the_generator_changes_the_version(tmp_path):
         path.write_text(original + "\n# changed\n")
         assert benchmarks.generator_version(tmp_path) != same, name
         path.write_text(original)
+
+
+def test_a_benchmark_process_reports_its_own_peak_memory():
+    """A benchmark runs in a process started by ``setup/bench``, which may
+    have just built a template in-process: the benchmark's figure is its own
+    peak, not the builder's (Linux keeps ``ru_maxrss`` across exec)."""
+    import subprocess
+    import sys
+
+    from suite import odoo_env
+
+    ballast = bytearray(300 * 1024 * 1024)  # the builder's memory
+    assert odoo_env.peak_rss_mb() > 300
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from suite import odoo_env; print(odoo_env.peak_rss_mb())",
+        ],
+        cwd=REPO / "setup",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert float(child.stdout) < 150
+    del ballast
