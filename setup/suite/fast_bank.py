@@ -25,13 +25,12 @@ stops the writer (``fast_ledger.Unsupported``): nothing is copied stale.
 statement lines and their entries row by row.
 """
 
-import tempfile
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import fields
 
-from .fast_ledger import Unsupported, _Template
+from .fast_ledger import RowWriter, Unsupported, _Template
 
 # In COPY order: an entry and its statement line refer to each other, so the
 # entries are copied first without it, then linked.
@@ -134,7 +133,7 @@ def _amounts(vals):
     return amount, amount if foreign is None else foreign
 
 
-class Writer:
+class Writer(RowWriter):
     def __init__(self, env):
         self.env, self.cr = env, env.cr
         self.files = {}
@@ -283,24 +282,6 @@ class Writer:
         return templates
 
     # -- writing -------------------------------------------------------------
-
-    def next_id(self, table):
-        block = self.id_blocks.get(table)
-        if not block or block[0] > block[1]:
-            self.cr.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
-            first = self.cr.fetchone()[0]
-            self.cr.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                [table, first + 9999],
-            )
-            block = self.id_blocks[table] = [first, first + 9999]
-        block[0] += 1
-        return block[0] - 1
-
-    def out(self, table, line):
-        if table not in self.files:
-            self.files[table] = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self.files[table].write(line + "\n")
 
     def write(self, company, journal, vals_list):
         """Write ``vals_list`` (what would be given to ``create``) as the

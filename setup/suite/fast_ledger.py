@@ -272,6 +272,31 @@ def _text(value):
     return str(value)  # int, Decimal; floats arrive formatted
 
 
+class RowWriter:
+    """Rows queued as COPY text per table; ids reserved by blocks.
+    Subclasses set ``cr``, ``files = {}`` and ``id_blocks = {}``."""
+
+    def next_id(self, table):
+        """A new id from ``table``'s sequence (reserved 10,000 at a time)."""
+        block = self.id_blocks.get(table)
+        if not block or block[0] > block[1]:
+            self.cr.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+            first = self.cr.fetchone()[0]
+            self.cr.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                [table, first + 9999],
+            )
+            block = self.id_blocks[table] = [first, first + 9999]
+        block[0] += 1
+        return block[0] - 1
+
+    def out(self, table, line):
+        """Queue a row of ``table`` (COPY text) for the final write."""
+        if table not in self.files:
+            self.files[table] = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.files[table].write(line + "\n")
+
+
 class _Template:
     """An exemplar's row, copied with other values in ``variable``."""
 
@@ -449,7 +474,7 @@ class _Company:
 # ---------------------------------------------------------------------------
 
 
-class Writer:
+class Writer(RowWriter):
     def __init__(self, env, plan, companies, partners, products, progress):
         self.env, self.plan = env, plan
         self.cr = env.cr
@@ -521,26 +546,6 @@ class Writer:
             else:
                 self.cache[key] = max(day, self.today)
         return self.cache[key]
-
-    def next_id(self, table):
-        """A new id from ``table``'s sequence (reserved by blocks)."""
-        block = self.id_blocks.get(table)
-        if not block or block[0] > block[1]:
-            self.cr.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
-            first = self.cr.fetchone()[0]
-            self.cr.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                [table, first + 9999],
-            )
-            block = self.id_blocks[table] = [first, first + 9999]
-        block[0] += 1
-        return block[0] - 1
-
-    def out(self, table, line):
-        """Queue a row of ``table`` (COPY text) for the final write."""
-        if table not in self.files:
-            self.files[table] = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self.files[table].write(line + "\n")
 
     def number(self, moves, journal, refund=False):
         """Name moves posted together, as ``_compute_name`` does: by date,
