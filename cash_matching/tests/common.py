@@ -59,6 +59,23 @@ class CashMatchingCommon(AccountTestInvoicingCommon):
         refund.action_post()
         return refund
 
+    @classmethod
+    def _discount_term(cls):
+        """30 days, 2 % off when paid within 10 days."""
+        return cls.env["account.payment.term"].create(
+            {
+                "name": "30 days, 2% within 10 days",
+                "early_discount": True,
+                "discount_percentage": 2.0,
+                "discount_days": 10,
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100, "nb_days": 30}
+                    )
+                ],
+            }
+        )
+
     def _receive(self, amount, ref="", day=None, journal=None, **values):
         """A bank transaction received, as an import would create it."""
         journal = journal or self.bank

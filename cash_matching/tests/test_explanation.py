@@ -1,4 +1,4 @@
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import CashMatchingCommon
@@ -42,19 +42,7 @@ class TestExplanationLanguage(CashMatchingCommon):
         self.assertIn("6,532.32", english)
 
     def test_discount_date_difference_and_reading_in_french(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "30 days, 2% within 10 days",
-                "early_discount": True,
-                "discount_percentage": 2.0,
-                "discount_days": 10,
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 100, "nb_days": 30}
-                    )
-                ],
-            }
-        )
+        term = self._discount_term()
         invoice = self._invoice(self.leroy, 1000.0, "2026-11-10", term=term)
         # "INV 2026 00001": the reference read through a cut / typo
         line = self._receive(

@@ -91,19 +91,7 @@ class TestAutomaticReconciliation(CashMatchingCommon):
         self.assertPaid(invoice, residual=20.0)
 
     def test_early_payment_discount(self):
-        term = self.env["account.payment.term"].create(
-            {
-                "name": "30 days, 2% within 10 days",
-                "early_discount": True,
-                "discount_percentage": 2.0,
-                "discount_days": 10,
-                "line_ids": [
-                    Command.create(
-                        {"value": "percent", "value_amount": 100, "nb_days": 30}
-                    )
-                ],
-            }
-        )
+        term = self._discount_term()
         invoice = self._invoice(self.leroy, 1000.0, "2026-11-10", term=term)
         line = self._receive(
             980.0, invoice.name, day=fields.Date.from_string("2026-11-15")

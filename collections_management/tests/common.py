@@ -3,7 +3,21 @@ from datetime import date, timedelta
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
-class CollectionsCommon(AccountTestInvoicingCommon):
+class FrenchMixin:
+    """For the test cases of the suite's add-ons (credit_control and
+    payment_portal use it too)."""
+
+    @classmethod
+    def _load_french(cls, modules):
+        """fr_FR active, with the French of ``modules``, as in a French
+        database."""
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(
+            modules, ["fr_FR"], overwrite=True
+        )
+
+
+class CollectionsCommon(FrenchMixin, AccountTestInvoicingCommon):
     """A company with its chart of accounts, a customer and the shipped
     default dunning policy."""
 
@@ -34,15 +48,6 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         invoice.invoice_date_due = due_date
         invoice.action_post()
         return invoice
-
-    @classmethod
-    def _load_french(cls, modules):
-        """fr_FR active, with the French of ``modules``, as in a French
-        database."""
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(
-            modules, ["fr_FR"], overwrite=True
-        )
 
     @classmethod
     def _customer(cls, name, amount, days_late, collector=None, today=None):

@@ -1,9 +1,10 @@
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.collections_management.tests.common import FrenchMixin
 
 
-class CreditCommon(AccountTestInvoicingCommon):
+class CreditCommon(FrenchMixin, AccountTestInvoicingCommon):
     """A company with its shipped risk profiles, a customer of the Medium
     profile, a salesperson and two credit managers."""
 
@@ -49,15 +50,6 @@ class CreditCommon(AccountTestInvoicingCommon):
             email="cora@suite.example",
             groups="credit_control.group_credit_manager",
             company_id=cls.company.id,
-        )
-
-    @classmethod
-    def _load_french(cls, modules):
-        """fr_FR active, with the French of ``modules``, as in a French
-        database."""
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(
-            modules, ["fr_FR"], overwrite=True
         )
 
     @classmethod

@@ -7,9 +7,10 @@ from odoo import Command, http
 from odoo.tests import HttpCase
 
 from odoo.addons.account_payment.tests.common import AccountPaymentCommon
+from odoo.addons.collections_management.tests.common import FrenchMixin
 
 
-class PortalCollectionsCommon(AccountPaymentCommon, HttpCase):
+class PortalCollectionsCommon(FrenchMixin, AccountPaymentCommon, HttpCase):
     """Two customers with their portal users, a collector for the first,
     and the shipped default dunning policy."""
 
@@ -115,11 +116,8 @@ class PortalCollectionsCommon(AccountPaymentCommon, HttpCase):
         """French on the website, a French customer with its portal user
         (made by the suite's role setup, as in the demo), invoiced in
         euros; sets ``french``, ``french_user`` and ``eur``."""
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["portal", "account", "payment", "account_payment", "payment_portal"],
-            ["fr_FR"],
-            overwrite=True,
+        cls._load_french(
+            ["portal", "account", "payment", "account_payment", "payment_portal"]
         )
         cls.env.ref("website.default_website").language_ids |= cls.env.ref(
             "base.lang_fr"

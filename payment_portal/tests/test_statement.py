@@ -162,10 +162,7 @@ class TestStatement(PortalCollectionsCommon):
 
     @freeze_time("2026-03-10")
     def test_french_customer_link_reads_french(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(
-            ["payment_portal"], ["fr_FR"], overwrite=True
-        )
+        self._load_french(["payment_portal"])
         self.env.ref("website.default_website").language_ids |= self.env.ref(
             "base.lang_fr"
         )
