@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-FILES = Path(__file__).resolve().parent.parent / ("collections_management/data/files")
+FILES = Path(__file__).resolve().parents[2] / "collections_management/data/files"
 
 # header -> field of the list read below it
 EXPECTED = {

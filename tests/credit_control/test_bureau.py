@@ -26,7 +26,7 @@ from credit_control.engine.bureau import (
     CreditsafeClient,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _load_fake_bureau():
