@@ -36,18 +36,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from .ageing import BUCKETS
 from .promises import BROKEN, KEPT, PARTIAL
 
-# Aged-balance buckets: (name, lowest, highest days overdue), both included,
-# None for no bound. Days overdue = snapshot day - due date: an invoice due
-# today or later is current. The figure keys are ``aged_<name>``.
-BUCKETS = (
-    ("current", None, 0),
-    ("1_30", 1, 30),
-    ("31_60", 31, 60),
-    ("61_90", 61, 90),
-    ("over_90", 91, None),
-)
+# Aged-balance buckets are the ageing columns (``ageing.BUCKETS``). Days
+# overdue = snapshot day - due date: an invoice due today or later is
+# current. The figure keys are ``aged_<name>``.
 
 # A denominator smaller than half a cent is zero: sums of amounts carry
 # float noise (0.1 + 0.2 - 0.3 is not 0), which must not give a huge ratio.

@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from ..engine import prediction, worklist
+from ..engine.letter import Letter
 
 WORKLIST_DEFAULTS = worklist.Weights()
 
@@ -259,3 +261,32 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    def _collection_letter(self, recipient, date, name_lines=None, **body):
+        """The company's letter to ``recipient`` dated ``date``: letterhead,
+        recipient's postal address and "place, date" in the language of the
+        environment; ``body`` gives the rest of the ``Letter`` (subject,
+        paragraphs, columns, rows...). ``name_lines`` replace the
+        recipient's name (a contact "of" its company). Reminder letters and
+        the portal's statement share it."""
+        self.ensure_one()
+        env = self.env
+        lang = env.context.get("lang") or env.lang
+        return Letter(
+            company_lines=[
+                self.name,
+                *filter(None, [self.street, self.street2]),
+                " ".join(filter(None, [self.zip, self.city])),
+                " - ".join(filter(None, [self.phone, self.email])),
+            ],
+            recipient_lines=(name_lines or [recipient.name or ""])
+            + [
+                line
+                for line in recipient._display_address(without_company=True).split("\n")
+                if line.strip()
+            ],
+            place_date=", ".join(
+                filter(None, [self.city, format_date(env, date, lang_code=lang)])
+            ),
+            **body,
+        )

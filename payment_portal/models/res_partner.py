@@ -1,10 +1,14 @@
 from datetime import timedelta
 
-from odoo import models
+from markupsafe import escape
+
+from odoo import fields, models
+from odoo.tools import format_amount, format_date
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
-from ..engine import statement as engine
-from ..engine.statement import Line
+from odoo.addons.collections_management.engine import statement as engine
+from odoo.addons.collections_management.engine.letter import render as render_pdf
+from odoo.addons.collections_management.engine.statement import Line
 
 STATEMENT_SCOPE = "payment_portal.statement"
 
@@ -116,3 +120,84 @@ class ResPartner(models.Model):
             )
             for row in engine.totals(self._collection_statement_lines(moves), today)
         }
+
+    def _collection_statement_bucket_labels(self):
+        """[(ageing column, its label)] in the environment's language."""
+        _ = self.env._
+        return [
+            ("current", _("Not yet due")),
+            ("1_30", _("1-30 days")),
+            ("31_60", _("31-60 days")),
+            ("61_90", _("61-90 days")),
+            ("over_90", _("Over 90 days")),
+        ]
+
+    def _collection_statement_pdf(self):
+        """The PDF bytes of this customer's statement of account, in the
+        language of the environment: its open documents, their ageing and
+        the totals per currency, on the company's letterhead."""
+        self.ensure_one()
+        partner = self
+        env = partner.env
+        _ = env._
+        moves = partner._collection_statement_moves()
+        today = fields.Date.context_today(partner)
+        lines = partner._collection_statement_lines(moves)
+        company = moves.company_id[:1] or env.company
+        lang = env.context.get("lang")
+
+        def amount(value, currency):
+            return format_amount(env, value, currency, lang_code=lang)
+
+        rows = []
+        for move, line in zip(moves, lines, strict=True):
+            rows.append(
+                [
+                    move.name,
+                    format_date(env, move.invoice_date, lang_code=lang),
+                    format_date(env, line.due_date, lang_code=lang),
+                    str(max(engine.days_overdue(line, today), 0)),
+                    amount(line.signed, move.currency_id),
+                ]
+            )
+        totals = []
+        labels = dict(partner._collection_statement_bucket_labels())
+        for row in engine.totals(lines, today):
+            totals.append(
+                (
+                    _("Balance (%(currency)s)", currency=row.currency.name),
+                    amount(row.balance, row.currency),
+                )
+            )
+            totals.append((_("Of which overdue"), amount(row.overdue, row.currency)))
+            totals.extend(
+                (labels[key], amount(value, row.currency))
+                for key, value in row.buckets.items()
+                if value
+            )
+        if not rows:
+            paragraphs = [_("Nothing is due on your account. Thank you.")]
+        else:
+            paragraphs = [
+                _(
+                    "Below are your open invoices and credit notes on "
+                    "%(date)s, with what remains to be paid.",
+                    date=format_date(env, today, lang_code=lang),
+                )
+            ]
+        letter = company._collection_letter(
+            partner,
+            today,
+            subject=_("Statement of account"),
+            paragraphs=[escape(p) for p in paragraphs],
+            columns=[
+                _("Document"),
+                _("Date"),
+                _("Due date"),
+                _("Days late"),
+                _("Open amount"),
+            ],
+            rows=rows,
+            totals=totals,
+        )
+        return render_pdf(letter)

@@ -13,15 +13,7 @@ tell the customer the same thing.
 
 from dataclasses import dataclass, field
 
-# Ageing columns of the statement: (key, lowest, highest days overdue), both
-# included, None for no bound. Days overdue = today - due date.
-BUCKETS = (
-    ("current", None, 0),
-    ("1_30", 1, 30),
-    ("31_60", 31, 60),
-    ("61_90", 61, 90),
-    ("over_90", 91, None),
-)
+from .ageing import BUCKETS, bucket_of
 
 # Filters of the statement page.
 FILTERS = ("all", "overdue", "current")
@@ -90,17 +82,10 @@ def overdue_amount(line, today):
     return sum(amount for due, amount in line.parts if _days(due, today) > 0)
 
 
-def _bucket_of(days):
-    for key, low, high in BUCKETS:
-        if (low is None or days >= low) and (high is None or days <= high):
-            return key
-    raise AssertionError("BUCKETS cover every day")  # pragma: no cover
-
-
 def bucket(line, today):
     """The ageing column of ``line`` on ``today`` (of its oldest open
     instalment)."""
-    return _bucket_of(days_overdue(line, today))
+    return bucket_of(days_overdue(line, today))
 
 
 def keep(line, today, filter_):
@@ -123,7 +108,7 @@ def totals(lines, today, rounding=2):
         sign = -1 if line.is_refund else 1
         row.balance += line.signed
         for due, amount in line.parts:
-            row.buckets[_bucket_of(_days(due, today))] += sign * amount
+            row.buckets[bucket_of(_days(due, today))] += sign * amount
         row.count += 1
         row.overdue += overdue_amount(line, today)
     for row in per_currency.values():

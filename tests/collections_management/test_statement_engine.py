@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from payment_portal.engine.statement import (
+from collections_management.engine.statement import (
     AMOUNT_NOT_POSITIVE,
     AMOUNT_TOO_HIGH,
     MIXED_COMPANIES,
