@@ -1,3 +1,4 @@
+from . import collection_commitment_source
 from . import collection_policy
 from . import collection_policy_level
 from . import res_company
@@ -12,6 +13,10 @@ from . import account_move
 from . import account_move_line
 from . import account_partial_reconcile
 from . import collection_communication
+from . import collection_communication_line
+from . import collection_communication_send
+from . import collection_communication_letter
+from . import collection_communication_mail
 from . import collection_run
 from . import collection_kpi_snapshot
 from . import collection_prediction

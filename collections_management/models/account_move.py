@@ -4,11 +4,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
 
-from ..engine.levels import next_step
-
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "collection.commitment.source"]
 
     collection_last_level_id = fields.Many2one(
         "collection.policy.level",
@@ -297,19 +296,8 @@ class AccountMove(models.Model):
             per_unit = line.price_total / line.price_unit
             line.price_unit += diff / per_unit
 
-    def action_collection_promise(self):
-        return self._collection_open("collection.promise", self.env._("Promise to Pay"))
-
-    def action_collection_dispute(self):
-        return self._collection_open("collection.dispute", self.env._("Open a Dispute"))
-
-    def action_collection_plan(self):
-        return self._collection_open(
-            "collection.payment.plan", self.env._("Propose a Payment Plan")
-        )
-
-    def _collection_open(self, model, name):
-        """The form of a promise, dispute or plan on these invoices."""
+    def _collection_commitment_target(self):
+        """These invoices, when open, posted and of one customer."""
         invoices = self.filtered(
             lambda m: (
                 m.move_type == "out_invoice"
@@ -319,9 +307,7 @@ class AccountMove(models.Model):
         )
         if not invoices or len(invoices.commercial_partner_id) > 1:
             raise UserError(self.env._("Select open posted invoices of one customer."))
-        records = self.env[model]
-        context = records._default_values(invoices.commercial_partner_id, invoices)
-        return records._open_form(context, name)
+        return invoices.commercial_partner_id, invoices
 
     def _collection_open_records(self, field, name):
         records = self[field]
@@ -471,15 +457,7 @@ class AccountMove(models.Model):
                 levels = policies[key].level_ids
                 engine_levels = [level._engine_level() for level in levels]
                 steps = [
-                    next_step(
-                        engine_levels,
-                        line.date_maturity or move.invoice_date_due,
-                        today,
-                        last_level_key=line.collection_level_id.id
-                        if line.collection_level_id in levels
-                        else None,
-                        last_reminder_date=line.collection_last_date or None,
-                    )
+                    line._collection_next_step(levels, engine_levels, today)
                     for line in move._collection_due_lines()
                 ]
                 steps = [step for step in steps if step]

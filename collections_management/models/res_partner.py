@@ -13,7 +13,8 @@ from ..engine.promises import kept_rate
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "collection.commitment.source"]
 
     collection_policy_id = fields.Many2one(
         "collection.policy",
@@ -219,21 +220,9 @@ class ResPartner(models.Model):
             ]
         )
 
-    def _collection_open(self, model, name):
-        records = self.env[model]
-        context = records._default_values(self.commercial_partner_id, None)
-        return records._open_form(context, name)
-
-    def action_collection_promise(self):
-        return self._collection_open("collection.promise", self.env._("Promise to Pay"))
-
-    def action_collection_dispute(self):
-        return self._collection_open("collection.dispute", self.env._("Open a Dispute"))
-
-    def action_collection_plan(self):
-        return self._collection_open(
-            "collection.payment.plan", self.env._("Propose a Payment Plan")
-        )
+    def _collection_commitment_target(self):
+        self.ensure_one()
+        return self.commercial_partner_id, None
 
     def _collection_view(self, model, name):
         return {
