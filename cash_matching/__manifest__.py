@@ -7,7 +7,7 @@
     "license": "AGPL-3",
     "author": "Collections Suite",
     "website": "https://github.com/collections-suite/collections-suite",
-    "depends": ["account", "collections_management"],
+    "depends": ["account"],
     "external_dependencies": {"python": ["scikit-learn"]},
     "data": [
         "security/cash_matching_groups.xml",

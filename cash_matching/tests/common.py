@@ -11,9 +11,7 @@ class CashMatchingCommon(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.env.user.groups_id |= cls.env.ref(
-            "collections_management.group_collections_manager"
-        )
+        cls.env.user.groups_id |= cls.env.ref("cash_matching.group_cash_match_reviewer")
         cls.bank = cls.company_data["default_journal_bank"]
         cls.receivable = cls.company_data["default_account_receivable"]
         cls.writeoff_account = cls.company_data["default_account_expense"]

@@ -1,7 +1,5 @@
 from unittest.mock import patch
 
-from freezegun import freeze_time
-
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -360,16 +358,6 @@ class TestAutomaticReconciliation(CashMatchingCommon):
         self.assertEqual(line.cash_match_state, "auto")
         self.assertPaid(first)
         self.assertPaid(second)
-
-    @freeze_time("2026-11-16")
-    def test_matched_payment_keeps_a_promise(self):
-        invoice = self._invoice(self.leroy, 640.0)
-        promise = self.env["collection.promise"]._collection_record(
-            self.leroy, invoice, 640.0, fields.Date.from_string("2026-11-20")
-        )
-        line = self._receive(640.0, invoice.name)
-        self._match(line)
-        self.assertEqual(promise.state, "kept")
 
 
 @tagged("post_install", "-at_install")

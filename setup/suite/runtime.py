@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-ADDONS = ("collections_management", "credit_control", "payment_portal", "cash_matching")
+ADDONS = (
+    "collections_management",
+    "credit_control",
+    "payment_portal",
+    "cash_matching",
+    "cash_matching_collections",
+)
 ODOO_PATH_VAR = "ODOO_PATH"
 
 

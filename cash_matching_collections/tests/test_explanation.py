@@ -1,7 +1,7 @@
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import CashMatchingCommon
+from odoo.addons.cash_matching.tests.common import CashMatchingCommon
 
 
 @tagged("post_install", "-at_install")

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import CashMatchingCommon
+from odoo.addons.cash_matching.tests.common import CashMatchingCommon
 
 
 @tagged("post_install", "-at_install")

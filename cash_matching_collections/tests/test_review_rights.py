@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import CashMatchingCommon
+from odoo.addons.cash_matching.tests.common import CashMatchingCommon
 
 REVIEW_BUTTONS = {"action_accept", "action_reject"}
 LINE_BUTTONS = {"action_cash_match", "action_cash_match_manual"}
