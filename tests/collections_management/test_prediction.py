@@ -416,6 +416,18 @@ def test_no_pickle_and_scikit_learn_imported_by_fit_only():
     assert importing_sklearn == {("model.py", "fit")}
 
 
+def test_the_add_on_imports_the_synthetic_history_in_its_tests_only():
+    assert all(hasattr(prediction, name) for name in prediction.__all__)
+    assert not [name for name in prediction.__all__ if "synthetic" in name.lower()]
+    addon = PACKAGE.parents[1]
+    for path in sorted(addon.rglob("*.py")):
+        relative = path.relative_to(addon)
+        if relative.parts[0] == "tests" or path == PACKAGE / "synthetic.py":
+            continue
+        imported = _imports(ast.parse(path.read_text()))
+        assert not [name for name in imported if "synthetic" in name], relative
+
+
 def test_a_tampered_model_is_refused(small):
     _invoices, _history, model = small
     data = json.loads(model.to_json())
