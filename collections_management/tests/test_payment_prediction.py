@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from ..engine import prediction
+from ..engine.prediction.synthetic import synthetic_history
 from .common import CollectionsCommon
 
 
@@ -96,7 +97,7 @@ class TestPaymentPrediction(CollectionsCommon):
         self.assertEqual(open_invoice.collection_late_probability, 100.0)
 
     def test_a_tampered_model_is_refused(self):
-        invoices = prediction.synthetic_history(60, 10, date(2024, 1, 1), 365, seed=3)
+        invoices = synthetic_history(60, 10, date(2024, 1, 1), 365, seed=3)
         paid = [inv for inv in invoices if inv.paid_date]
         model = prediction.fit(paid, prediction.History(invoices), "USD")
         Training = self.env["collection.prediction"].sudo()

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..engine import prediction
+from ..engine.prediction.synthetic import synthetic_history
 from .common import CollectionsCommon
 
 TODAY = date(2026, 3, 10)  # a Tuesday
@@ -212,7 +213,7 @@ class TestPredictionBacktest(CollectionsCommon):
         return wizard
 
     def test_backtest_gives_the_engine_figures_and_stores_nothing(self):
-        invoices = prediction.synthetic_history(150, 12, date(2024, 1, 1), 730, seed=5)
+        invoices = synthetic_history(150, 12, date(2024, 1, 1), 730, seed=5)
         lines = [",".join(prediction.CSV_COLUMNS)]
         for inv in invoices:
             lines.append(

@@ -20,6 +20,7 @@ from collections_management.engine.prediction import (
     MedianBaseline,
     Model,
 )
+from collections_management.engine.prediction.synthetic import synthetic_history
 
 D = date.fromisoformat
 START = date(2024, 1, 1)
@@ -61,7 +62,7 @@ def tiny():
 @pytest.fixture(scope="module")
 def synthetic():
     """Two years of 2,000 customers, about 30 invoices each."""
-    invoices = prediction.synthetic_history(2000, 30, START, 730, seed=7)
+    invoices = synthetic_history(2000, 30, START, 730, seed=7)
     model, figures, reason = prediction.train_and_evaluate(invoices, "EUR")
     return invoices, History(invoices), model, figures, reason
 
@@ -69,7 +70,7 @@ def synthetic():
 @pytest.fixture(scope="module")
 def small():
     """A smaller history and a model learnt on it, for the model's API."""
-    invoices = prediction.synthetic_history(300, 20, START, 730, seed=3)
+    invoices = synthetic_history(300, 20, START, 730, seed=3)
     history = History(invoices)
     paid = [inv for inv in invoices if inv.paid_date]
     return invoices, history, prediction.fit(paid, history, "EUR", seed=0)
@@ -170,7 +171,7 @@ def test_no_payment_after_the_invoice_date_changes_its_features(tiny):
 
 
 def test_payments_moved_into_the_future_leave_earlier_features_alone():
-    invoices = prediction.synthetic_history(200, 20, START, 730, seed=5)
+    invoices = synthetic_history(200, 20, START, 730, seed=5)
     cutoff = START + timedelta(days=400)
     rng = random.Random(1)
     moved = [
@@ -258,7 +259,7 @@ def test_bulk_features_are_the_single_ones(small):
 
 
 def test_time_split_keeps_the_newest_invoices_apart():
-    invoices = prediction.synthetic_history(50, 20, START, 365, seed=2)
+    invoices = synthetic_history(50, 20, START, 365, seed=2)
     shuffled = random.Random(0).sample(invoices, len(invoices))
     train, holdout = prediction.time_split(shuffled, 0.2)
     assert len(train) + len(holdout) == len(invoices)
@@ -310,7 +311,7 @@ def test_evaluate_without_a_model_is_the_median_baseline(synthetic):
 
 
 def test_too_little_history_keeps_the_baseline():
-    invoices = prediction.synthetic_history(10, 15, START, 730, seed=1)
+    invoices = synthetic_history(10, 15, START, 730, seed=1)
     paid = sum(1 for inv in invoices if inv.paid_date)
     assert paid < 200
     model, figures, reason = prediction.train_and_evaluate(invoices, "EUR")
@@ -383,19 +384,48 @@ def test_a_loaded_model_predicts_without_scikit_learn(small, monkeypatch):
     )
 
 
-def test_no_pickle_and_scikit_learn_imported_by_fit_only():
-    source = Path(prediction.__file__).read_text()
-    tree = ast.parse(source)
-    top_level = [
-        node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
-    ]
-    assert all("sklearn" not in ast.unparse(node) for node in top_level)
-    imported = [
+PACKAGE = Path(prediction.__file__).parent  # engine/prediction/
+
+
+def _imports(tree):
+    return [
         ast.unparse(node)
         for node in ast.walk(tree)
         if isinstance(node, ast.Import | ast.ImportFrom)
     ]
-    assert not [name for name in imported if "pickle" in name or "joblib" in name]
+
+
+def test_no_pickle_and_scikit_learn_imported_by_fit_only():
+    files = sorted(PACKAGE.glob("*.py"))
+    assert {path.name for path in files} >= {"__init__.py", "history.py", "model.py"}
+    importing_sklearn = set()
+    for path in files:
+        tree = ast.parse(path.read_text())
+        top_level = [
+            node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
+        ]
+        assert all("sklearn" not in ast.unparse(node) for node in top_level), path
+        imported = _imports(tree)
+        assert not [name for name in imported if "pickle" in name or "joblib" in name]
+        importing_sklearn |= {
+            (path.name, node.name)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef)
+            and any("sklearn" in name for name in _imports(node))
+        }
+    assert importing_sklearn == {("model.py", "fit")}
+
+
+def test_the_add_on_imports_the_synthetic_history_in_its_tests_only():
+    assert all(hasattr(prediction, name) for name in prediction.__all__)
+    assert not [name for name in prediction.__all__ if "synthetic" in name.lower()]
+    addon = PACKAGE.parents[1]
+    for path in sorted(addon.rglob("*.py")):
+        relative = path.relative_to(addon)
+        if relative.parts[0] == "tests" or path == PACKAGE / "synthetic.py":
+            continue
+        imported = _imports(ast.parse(path.read_text()))
+        assert not [name for name in imported if "synthetic" in name], relative
 
 
 def test_a_tampered_model_is_refused(small):
@@ -614,9 +644,9 @@ def test_read_history_csv_checks_the_header():
 
 
 def test_synthetic_history_is_reproducible_and_open_at_its_end():
-    invoices = prediction.synthetic_history(100, 10, START, 365, seed=4)
-    assert invoices == prediction.synthetic_history(100, 10, START, 365, seed=4)
-    assert invoices != prediction.synthetic_history(100, 10, START, 365, seed=5)
+    invoices = synthetic_history(100, 10, START, 365, seed=4)
+    assert invoices == synthetic_history(100, 10, START, 365, seed=4)
+    assert invoices != synthetic_history(100, 10, START, 365, seed=5)
     end = START + timedelta(days=365)
     assert all(START <= inv.invoice_date < end for inv in invoices)
     assert all(inv.paid_date < end for inv in invoices if inv.paid_date)

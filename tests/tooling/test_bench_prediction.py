@@ -9,6 +9,7 @@ from datetime import date
 from conftest import REPO
 
 from collections_management.engine import prediction
+from collections_management.engine.prediction.synthetic import synthetic_history
 from suite import bench_prediction
 
 
@@ -24,7 +25,7 @@ def _write(path, invoices, currency=""):
 
 
 def test_history_figures_are_the_engine_ones(tmp_path):
-    invoices = prediction.synthetic_history(200, 15, date(2024, 1, 1), 730, seed=4)
+    invoices = synthetic_history(200, 15, date(2024, 1, 1), 730, seed=4)
     csv_path = tmp_path / "history.csv"
     _write(csv_path, invoices)
     figures = bench_prediction.from_history(csv_path)
@@ -41,7 +42,7 @@ def test_history_figures_are_the_engine_ones(tmp_path):
 
 def test_the_command_ends_with_the_figures_or_says_which_line_is_wrong(tmp_path):
     good = tmp_path / "good.csv"
-    _write(good, prediction.synthetic_history(12, 10, date(2024, 1, 1), 365, seed=1))
+    _write(good, synthetic_history(12, 10, date(2024, 1, 1), 365, seed=1))
     bad = tmp_path / "bad.csv"
     bad.write_text(
         ",".join(prediction.CSV_COLUMNS) + "\nINV1,A,2024-01-01,2024-01-31,x,,,no\n",
