@@ -2,6 +2,8 @@ from . import credit_risk_profile
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_credit_review
+from . import res_partner_credit_bureau
 from . import credit_release
 from . import sale_order
 from . import payment_transaction
