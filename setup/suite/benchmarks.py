@@ -37,6 +37,7 @@ class Context:
 GENERATOR_FILES = (
     "plan.py",
     "generator.py",
+    "ledger_orm.py",
     "fast_ledger.py",
     "history.py",
     "build.py",

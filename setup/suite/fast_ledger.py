@@ -47,10 +47,10 @@ from odoo.tools import (
     float_round,
 )
 
-from . import generator
+from . import ledger_orm
 from . import plan as planmod
 
-BATCH = generator.BATCH
+BATCH = ledger_orm.BATCH
 
 
 class Unsupported(Exception):
@@ -2032,7 +2032,7 @@ class Exemplars:
 
     def early_payments(self, co, currency, customers, today):
         """Two invoices on a discount term paid early, as the ORM writer
-        pays them (``generator.early_payment_values`` and ``pay_early``):
+        pays them (``ledger_orm.early_payment_values`` and ``pay_early``):
         invoiced late in a month and paid early in the next, so that a
         foreign currency gives an exchange difference."""
         cur = self.w.currencies[currency]
@@ -2047,10 +2047,10 @@ class Exemplars:
             ):
                 raise Unsupported(f"{co.record.name}: no rate change for exemplars")
             by_day[day] = [move]
-        to_process = generator.early_payment_values(
+        to_process = ledger_orm.early_payment_values(
             self.env, co.record, co.bank_journal, by_day
         )
-        return generator.pay_early(self.env, co.record, to_process)
+        return ledger_orm.pay_early(self.env, co.record, to_process)
 
     def invoices(self, co, currency, customers, first_day, today, days=None):
         """Two invoices, one line per product, on days at different rates
@@ -2084,7 +2084,7 @@ class Exemplars:
             .with_company(co.record)
             .create(
                 [
-                    generator._invoice_vals(
+                    ledger_orm.invoice_vals(
                         env,
                         inv,
                         co.record,
@@ -2150,7 +2150,7 @@ class Exemplars:
         self.posted.update((move.id, move.is_manually_modified) for move in refunds)
         env["account.move.line"]._reconcile_plan(
             [
-                generator._receivable(move | refund)
+                ledger_orm.receivable(move | refund)
                 for move, refund in zip(moves, refunds, strict=True)
             ]
         )
@@ -2181,7 +2181,7 @@ class Exemplars:
         payments.action_post()
         env["account.move.line"]._reconcile_plan(
             [
-                generator._receivable(payment.move_id | move)
+                ledger_orm.receivable(payment.move_id | move)
                 for payment, move in zip(payments, moves, strict=True)
             ]
         )
