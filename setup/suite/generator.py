@@ -496,7 +496,7 @@ def _payments(env, plan, companies, invoices, progress):
 def _early_payments(env, plan, companies, invoices, by_company=None):
     """Pay the invoices paid early on a discount term with the discount, as
     Odoo's payment wizard does, after the other payments of every company
-    (the SQL writer mirrors it: ``fast_ledger.Writer.write_early_payments``).
+    (the SQL writer mirrors it: ``fast_ledger.early_payments``).
 
     The wizard makes the payments' values (one wizard per company and day:
     the discount depends on the payment date; one payment per invoice);
