@@ -33,11 +33,13 @@ class Context:
 
 # The files whose output is a data set: a template is named after their
 # content, so that a template made by an earlier generator is never reused
-# (and is dropped when its successor is made).
+# (and is dropped when its successor is made). A folder stands for every
+# module in it (a package: a module added to it is hashed too).
 GENERATOR_FILES = (
     "plan.py",
     "generator.py",
-    "fast_ledger.py",
+    "ledger_orm.py",
+    "fast_ledger",
     "history.py",
     "build.py",
     "stories.py",
@@ -45,13 +47,25 @@ GENERATOR_FILES = (
 BUILD_PARAM = "collections_suite.build_s"
 
 
+def generator_files(folder=None):
+    """The paths of the generator's source files under ``folder`` (the
+    suite's by default), a package's modules in name order."""
+    folder = folder or Path(__file__).resolve().parent
+    paths = []
+    for name in GENERATOR_FILES:
+        path = folder / name
+        paths.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    return paths
+
+
 def generator_version(folder=None):
-    """Eight hex digits of the generator's source: changes whenever what it
-    writes may change."""
+    """Eight hex digits of the generator's source (each file's path and
+    content): changes whenever what it writes may change."""
     digest = hashlib.sha1()
     folder = folder or Path(__file__).resolve().parent
-    for name in GENERATOR_FILES:
-        digest.update((folder / name).read_bytes())
+    for path in generator_files(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:8]
 
 

@@ -30,7 +30,7 @@ from datetime import timedelta
 
 from odoo import fields
 
-from .fast_ledger import RowWriter, Unsupported, _Template
+from .fast_ledger.rows import RowWriter, Unsupported, _Template
 
 # In COPY order: an entry and its statement line refer to each other, so the
 # entries are copied first without it, then linked.

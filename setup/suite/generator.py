@@ -16,6 +16,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from . import plan as planmod
+from .ledger_orm import (
+    BATCH,
+    early_payment_values,
+    invoice_vals,
+    pay_early,
+    receivable,
+)
 
 QUIET_CONTEXT = {
     "tracking_disable": True,
@@ -24,7 +31,6 @@ QUIET_CONTEXT = {
     "mail_auto_subscribe_no_notify": True,
     "no_reset_password": True,
 }
-BATCH = 500
 # Demo logins; each password is the login (a demo database, not a real one).
 USERS = {
     "collector.fr": dict(
@@ -326,31 +332,6 @@ def _partners(env, plan, companies, users, progress):
     return partners
 
 
-def _invoice_vals(env, invoice, company, partner, products, currencies, term):
-    tax = company.account_sale_tax_id
-    return {
-        "move_type": "out_invoice",
-        "partner_id": partner.id,
-        "invoice_date": invoice.invoice_date,
-        "date": invoice.invoice_date,
-        "currency_id": currencies[invoice.currency],
-        "invoice_payment_term_id": term,
-        "invoice_line_ids": [
-            (
-                0,
-                0,
-                {
-                    "product_id": products[product].id,
-                    "quantity": qty,
-                    "price_unit": price,
-                    "tax_ids": [(6, 0, tax.ids)],
-                },
-            )
-            for product, qty, price in invoice.lines
-        ],
-    }
-
-
 def _invoices(env, plan, companies, partners, products, progress):
     currencies = {code: env.ref(f"base.{code}").id for code in ("EUR", "USD", "GBP")}
     terms = {c.key: env.ref(f"account.{c.payment_term}").id for c in plan.customers}
@@ -362,7 +343,7 @@ def _invoices(env, plan, companies, partners, products, progress):
         for chunk in _batches(todo):
             created = Move.create(
                 [
-                    _invoice_vals(
+                    invoice_vals(
                         env,
                         inv,
                         company,
@@ -380,14 +361,6 @@ def _invoices(env, plan, companies, partners, products, progress):
             progress.step("invoices", done, len(plan.invoices))
             env.cr.commit()  # a long generation keeps what it finished
     return moves
-
-
-def _receivable(moves):
-    return moves.line_ids.filtered(
-        lambda line: (
-            line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
-    )
 
 
 def _credit_notes(env, plan, companies, invoices, progress):
@@ -431,7 +404,7 @@ def _credit_notes(env, plan, companies, invoices, progress):
         created.action_post()
         env["account.move.line"]._reconcile_plan(
             [
-                _receivable(invoices[inv.key] | refund)
+                receivable(invoices[inv.key] | refund)
                 for inv, refund in zip(mine, created, strict=True)
             ]
         )
@@ -505,7 +478,7 @@ def _payments(env, plan, companies, invoices, progress):
             # each group on its own, with far fewer queries than one call each.
             env["account.move.line"]._reconcile_plan(
                 [
-                    _receivable(
+                    receivable(
                         payment.move_id
                         | env["account.move"].union(*(invoices[i.key] for i in group))
                     )
@@ -523,7 +496,7 @@ def _payments(env, plan, companies, invoices, progress):
 def _early_payments(env, plan, companies, invoices, by_company=None):
     """Pay the invoices paid early on a discount term with the discount, as
     Odoo's payment wizard does, after the other payments of every company
-    (the SQL writer mirrors it: ``fast_ledger.Writer.write_early_payments``).
+    (the SQL writer mirrors it: ``fast_ledger.early_payments``).
 
     The wizard makes the payments' values (one wizard per company and day:
     the discount depends on the payment date; one payment per invoice);
@@ -577,71 +550,6 @@ def _create_early_payments(env, companies, invoices, by_company):
     return count
 
 
-def early_payment_values(env, company, journal, by_day):
-    """[(payment values, receivable line)] of the invoices in ``by_day``
-    ({payment date: invoices}), one payment an invoice, as Odoo's payment
-    wizard makes them (one wizard a day: the discount depends on the
-    payment date), in the wizard's order. Also used by ``fast_ledger``'s
-    exemplars."""
-    register = env["account.payment.register"].with_company(company)
-    to_process = []
-    for day in sorted(by_day):
-        # the wizard on the invoices' open receivable lines, given rather
-        # than read from an active_ids context (a new environment a day)
-        moves = env["account.move"].union(*by_day[day])
-        lines = moves.line_ids.filtered(
-            lambda aml: aml.account_type == "asset_receivable" and not aml.reconciled
-        )
-        wizard = register.create(
-            {
-                "line_ids": [(6, 0, lines.ids)],
-                "payment_date": day,
-                "journal_id": journal.id,
-                "group_payment": False,
-            }
-        )
-        for batch in wizard.batches:
-            for line in batch["lines"]:
-                one = {
-                    **batch,
-                    "payment_values": {
-                        **batch["payment_values"],
-                        "payment_type": "inbound",
-                    },
-                    "lines": line,
-                }
-                to_process.append(
-                    (wizard._create_payment_vals_from_batch(one), line.id)
-                )
-    lines = env["account.move.line"].browse([line_id for _v, line_id in to_process])
-    return [(vals, line) for (vals, _id), line in zip(to_process, lines, strict=True)]
-
-
-def pay_early(env, company, chunk):
-    """Create, post and reconcile the payments of ``chunk`` (from
-    :func:`early_payment_values`) as the wizard's ``_create_payments`` does,
-    in one batch; return them."""
-    payments = (
-        env["account.payment"]
-        .with_company(company)
-        .with_context(skip_invoice_sync=True)
-        .create([vals for vals, _line in chunk])
-    )
-    payments.action_post()
-    env["account.move.line"]._reconcile_plan(
-        [
-            payment.move_id.line_ids.filtered(
-                lambda aml, line=line: aml.account_id == line.account_id
-            )
-            | line
-            for payment, (_vals, line) in zip(payments, chunk, strict=True)
-        ]
-    )
-    for payment, (_vals, line) in zip(payments, chunk, strict=True):
-        line.move_id.matched_payment_ids += payment
-    return payments
-
-
 def _write_offs(env, plan, companies, invoices):
     """Old invoices of customers in difficulty, written off as bad debts."""
     count = 0
@@ -668,7 +576,7 @@ def _write_offs(env, plan, companies, invoices):
         for inv in mine:
             move = invoices[inv.key]
             # one credit per open instalment, the loss in one debit
-            open_lines = _receivable(move)
+            open_lines = receivable(move)
             label = f"Bad debt {move.name}"
             partner = move.commercial_partner_id.id
             vals.append(
@@ -708,7 +616,7 @@ def _write_offs(env, plan, companies, invoices):
         entries.action_post()
         env["account.move.line"]._reconcile_plan(
             [
-                _receivable(invoices[inv.key] | entry)
+                receivable(invoices[inv.key] | entry)
                 for inv, entry in zip(mine, entries, strict=True)
             ]
         )

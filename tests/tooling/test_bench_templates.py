@@ -17,18 +17,41 @@ def test_template_name_carries_the_generator_version():
     )
 
 
-def test_any_change_to_the_generator_changes_the_version(tmp_path):
+def _copy_generator(tmp_path):
     suite = REPO / "setup" / "suite"
-    for name in benchmarks.GENERATOR_FILES:
-        shutil.copy(suite / name, tmp_path / name)
+    names = []
+    for path in benchmarks.generator_files():
+        name = path.relative_to(suite)
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, tmp_path / name)
+        names.append(name)
+    return names
+
+
+def test_any_change_to_the_generator_changes_the_version(tmp_path):
+    names = _copy_generator(tmp_path)
     same = benchmarks.generator_version(tmp_path)
     assert same == benchmarks.generator_version()
-    for name in benchmarks.GENERATOR_FILES:
+    for name in names:
         path = tmp_path / name
         original = path.read_text()
         path.write_text(original + "\n# changed\n")
         assert benchmarks.generator_version(tmp_path) != same, name
         path.write_text(original)
+    assert benchmarks.generator_version(tmp_path) == same
+
+
+def test_every_module_of_the_sql_ledger_writer_is_hashed(tmp_path):
+    """``fast_ledger`` is a package: each of its modules counts, and so
+    does a module added to it."""
+    package = REPO / "setup" / "suite" / "fast_ledger"
+    modules = set(package.glob("*.py"))
+    assert len(modules) > 2
+    assert modules <= set(benchmarks.generator_files())
+    _copy_generator(tmp_path)
+    same = benchmarks.generator_version(tmp_path)
+    (tmp_path / "fast_ledger" / "added.py").write_text("")
+    assert benchmarks.generator_version(tmp_path) != same
 
 
 def test_a_benchmark_process_reports_its_own_peak_memory():
