@@ -40,6 +40,7 @@ GENERATOR_FILES = (
     "generator.py",
     "ledger_orm.py",
     "fast_ledger",
+    "fast_bank.py",
     "history.py",
     "build.py",
     "stories.py",

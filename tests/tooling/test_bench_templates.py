@@ -54,6 +54,12 @@ def test_every_module_of_the_sql_ledger_writer_is_hashed(tmp_path):
     assert benchmarks.generator_version(tmp_path) != same
 
 
+def test_the_bank_lines_writer_is_hashed():
+    """The templates hold the bank statement lines ``fast_bank`` writes: a
+    change to it makes a new template, as a change to the ledger does."""
+    assert REPO / "setup" / "suite" / "fast_bank.py" in benchmarks.generator_files()
+
+
 def test_a_benchmark_process_reports_its_own_peak_memory():
     """A benchmark runs in a process started by ``setup/bench``, which may
     have just built a template in-process: the benchmark's figure is its own
