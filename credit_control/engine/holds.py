@@ -1,11 +1,15 @@
 """Why a customer is on credit hold.
 
 A customer is on hold when a user put it there by hand, when its exposure
-(with the order being confirmed) goes over its credit limit, when one of its
+(with the order being confirmed) goes over a credit limit that holds, when one of its
 invoices is overdue beyond what its risk profile tolerates, or when a
 reminder level that asks for it (the dunning level's credit-hold flag) was
 reached. The causes are recomputed whenever they are needed, so a hold lifts
 itself as soon as its cause is gone.
+
+A credit limit holds only where someone chose it: a risk profile's limit (the
+shipped profiles hold), or any limit once the company asks for holds. Odoo's
+own *Sales Credit Limit* of a customer is a warning otherwise, as in Odoo.
 """
 
 from dataclasses import dataclass
@@ -25,6 +29,7 @@ class Situation:
     exposure: float = 0.0  # open receivables, drafts, orders to invoice
     order_amount: float = 0.0  # the order being confirmed
     limit: float | None = None  # None: no credit limit
+    limit_holds: bool = True  # False: over the limit is Odoo's warning only
     oldest_overdue_days: int = 0
     overdue_amount: float = 0.0
     overdue_tolerance: int | None = None  # None: no profile, no rule
@@ -36,9 +41,15 @@ def reasons(situation, rounding=2):
     found = []
     if situation.manual_hold:
         found.append(MANUAL)
-    if situation.limit is not None and (
-        round(situation.exposure + situation.order_amount - situation.limit, rounding)
-        > 0
+    if (
+        situation.limit is not None
+        and situation.limit_holds
+        and (
+            round(
+                situation.exposure + situation.order_amount - situation.limit, rounding
+            )
+            > 0
+        )
     ):
         found.append(OVER_LIMIT)
     if (

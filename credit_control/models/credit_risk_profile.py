@@ -27,6 +27,15 @@ class CreditRiskProfile(models.Model):
         help="Credit limit of the customers of this profile who have no limit "
         "of their own, in the company's currency.",
     )
+    hold_over_limit = fields.Boolean(
+        string="Hold Orders over the Limit",
+        default=True,
+        tracking=True,
+        help="On: an order that takes a customer of this profile over its "
+        "credit limit (its own, else the profile's) waits for a credit release. "
+        "Off: going over the limit is a warning only, as Odoo's Sales Credit "
+        "Limit.",
+    )
     max_overdue_days = fields.Integer(
         string="Longest Overdue Tolerated",
         tracking=True,

@@ -9,6 +9,15 @@ class ResCompany(models.Model):
         default=True,
         help="A customer's exposure includes its draft invoices.",
     )
+    credit_hold_over_limit = fields.Boolean(
+        string="Hold Orders over Odoo's Credit Limit",
+        default=False,
+        help="On: an order that takes a customer over the credit limit set on "
+        "its form (Odoo's Sales Credit Limit) waits for a credit release, "
+        "whatever its risk profile. Off: that limit is a warning, as in Odoo; "
+        "the customers of a risk profile that holds orders are held all the "
+        "same.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -7,6 +7,9 @@ class ResConfigSettings(models.TransientModel):
     credit_include_draft_invoices = fields.Boolean(
         related="company_id.credit_include_draft_invoices", readonly=False
     )
+    credit_hold_over_limit = fields.Boolean(
+        related="company_id.credit_hold_over_limit", readonly=False
+    )
     credit_bureau_url = fields.Char(
         string="Credit Bureau URL", config_parameter="credit_control.bureau_url"
     )

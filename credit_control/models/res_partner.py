@@ -106,6 +106,18 @@ class ResPartner(models.Model):
             return partner.credit_risk_profile_id.credit_limit
         return None
 
+    def _credit_limit_holds(self, company):
+        """Whether going over the limit of ``_credit_limit`` holds the
+        customer's orders in ``company``, or is a warning only. It holds
+        where someone chose it: the company for every limit, or the
+        customer's risk profile for its customers. Odoo's own Sales Credit
+        Limit of a customer is otherwise a warning, as in Odoo."""
+        self.ensure_one()
+        # sudo: as in _credit_limit, whoever reads the credit figures
+        partner = self.commercial_partner_id.sudo().with_company(company)
+        profile = partner.credit_risk_profile_id
+        return bool(company.credit_hold_over_limit or profile.hold_over_limit)
+
     def _credit_situations(self, company, order=None, today=None):
         """{commercial partner id: holds.Situation} in ``company``, from a
         few SQL aggregates (whatever the number of invoices and orders).
@@ -227,6 +239,7 @@ class ResPartner(models.Model):
                 ),
                 order_amount=round(order_amount, rounding),
                 limit=partner._credit_limit(company),
+                limit_holds=partner._credit_limit_holds(company),
                 oldest_overdue_days=oldest_days,
                 overdue_amount=round(overdue, rounding),
                 overdue_tolerance=profile.max_overdue_days if profile else None,

@@ -1,5 +1,6 @@
 from . import test_risk_profile
 from . import test_credit_hold
+from . import test_credit_limit_choice
 from . import test_credit_bureau
 from . import test_portal_order
 from . import test_worklist

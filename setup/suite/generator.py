@@ -203,6 +203,9 @@ def _companies(env, plan):
     for company, code in ((us, "en_US"), (fr, "fr_FR")):
         env["res.lang"]._activate_lang(code)
         company.partner_id.lang = code
+    # the demo companies hold orders over any credit limit, Odoo's own too
+    # (without this choice, Odoo's limit on a customer is a warning)
+    (us | fr).credit_hold_over_limit = True
     return {"fr": fr, "us": us}
 
 
