@@ -11,7 +11,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.pdf import PdfFileReader
 
-from ..models.collection_communication import CollectionCommunication
+from ..models.collection_communication_send import CollectionCommunication
 from ..models.collection_run import RUN_LOCK
 from .common import CollectionsCommon
 

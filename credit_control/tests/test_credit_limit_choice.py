@@ -18,13 +18,15 @@ class TestCreditLimitChoice(CreditCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.company.credit_hold_over_limit = False  # CreditCommon chose it
         # a customer of no risk profile, with Odoo's own limit on its form
         cls.plain = cls.env["res.partner"].create({"name": "Quincaillerie Blanc"})
         cls._set_limit(cls.plain, 1000)
         cls._invoice(800, date(2026, 4, 1), partner=cls.plain)
 
     def test_odoo_limit_without_the_choice_is_a_warning(self):
-        self.assertFalse(self.company.credit_hold_over_limit)  # the default
+        new = self.env["res.company"].create({"name": "Nouvelle Société"})
+        self.assertFalse(new.credit_hold_over_limit)  # Odoo's warning by default
         order = self._order(300, user=self.salesperson, partner=self.plain)
         self.assertFalse(order.credit_warning)
         order.with_user(self.salesperson).action_confirm()
