@@ -288,7 +288,9 @@ class TestReminderRun(CollectionsCommon):
         self.assertIn("800,00", sms.body)
         self.assertIn(f"/collections/r/{comm.id}/", sms.body)
 
-    @mute_logger("odoo.addons.collections_management.models.collection_communication")
+    @mute_logger(
+        "odoo.addons.collections_management.models.collection_communication_send"
+    )
     def test_invalid_phone_fails_without_stopping_the_run(self):
         self._level("First reminder").channel_sms = True
         self.customer.mobile = "12345"
@@ -304,7 +306,7 @@ class TestReminderRun(CollectionsCommon):
         self.assertEqual(run.failed_count, 1)
 
     @mute_logger(
-        "odoo.addons.collections_management.models.collection_communication",
+        "odoo.addons.collections_management.models.collection_communication_send",
         "odoo.addons.mail.models.mail_render_mixin",
     )
     def test_broken_template_fails_its_reminders_only(self):
