@@ -1,4 +1,4 @@
-"""Build a database with the four add-ons and a generated data set."""
+"""Build a database with our add-ons and a generated data set."""
 
 import subprocess
 import time
