@@ -18,6 +18,7 @@ from datetime import timedelta
 from . import plan as planmod
 from .ledger_orm import (
     BATCH,
+    credit_note_vals,
     early_payment_values,
     invoice_vals,
     pay_early,
@@ -376,33 +377,8 @@ def _credit_notes(env, plan, companies, invoices, progress):
         vals = []
         for inv in mine:
             move = invoices[inv.key]
-            day = max(inv.invoice_date + timedelta(days=30), inv.invoice_date)
-            day = min(day, plan.today)
-            vals.append(
-                {
-                    "move_type": "out_refund",
-                    "partner_id": move.partner_id.id,
-                    "invoice_date": day,
-                    "date": day,
-                    "currency_id": move.currency_id.id,
-                    "reversed_entry_id": move.id,
-                    "invoice_line_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "product_id": line.product_id.id,
-                                "quantity": line.quantity,
-                                "price_unit": line.currency_id.round(
-                                    line.price_unit * inv.refund_share
-                                ),
-                                "tax_ids": [(6, 0, line.tax_ids.ids)],
-                            },
-                        )
-                        for line in move.invoice_line_ids
-                    ],
-                }
-            )
+            day = min(inv.invoice_date + timedelta(days=30), plan.today)
+            vals.append(credit_note_vals(move, inv.refund_share, day))
         created = env["account.move"].with_company(company).create(vals)
         created.action_post()
         env["account.move.line"]._reconcile_plan(

@@ -40,6 +40,32 @@ def invoice_vals(env, invoice, company, partner, products, currencies, term):
     }
 
 
+def credit_note_vals(move, share, day):
+    """The values of a credit note of ``share`` of ``move`` dated ``day``:
+    each invoice line again at that share of its price."""
+    return {
+        "move_type": "out_refund",
+        "partner_id": move.partner_id.id,
+        "invoice_date": day,
+        "date": day,
+        "currency_id": move.currency_id.id,
+        "reversed_entry_id": move.id,
+        "invoice_line_ids": [
+            (
+                0,
+                0,
+                {
+                    "product_id": line.product_id.id,
+                    "quantity": line.quantity,
+                    "price_unit": line.currency_id.round(line.price_unit * share),
+                    "tax_ids": [(6, 0, line.tax_ids.ids)],
+                },
+            )
+            for line in move.invoice_line_ids
+        ],
+    }
+
+
 def receivable(moves):
     """The open receivable lines of ``moves``: what a reconciliation takes."""
     return moves.line_ids.filtered(

@@ -228,31 +228,7 @@ class Exemplars(Shapes):
         vals = []
         for move, share in zip(moves, shares, strict=True):
             day = min(move.invoice_date + timedelta(days=30), self.w.plan.today)
-            vals.append(
-                {
-                    "move_type": "out_refund",
-                    "partner_id": move.partner_id.id,
-                    "invoice_date": day,
-                    "date": day,
-                    "currency_id": move.currency_id.id,
-                    "reversed_entry_id": move.id,
-                    "invoice_line_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "product_id": line.product_id.id,
-                                "quantity": line.quantity,
-                                "price_unit": line.currency_id.round(
-                                    line.price_unit * share
-                                ),
-                                "tax_ids": [(6, 0, line.tax_ids.ids)],
-                            },
-                        )
-                        for line in move.invoice_line_ids
-                    ],
-                }
-            )
+            vals.append(ledger_orm.credit_note_vals(move, share, day))
         refunds = env["account.move"].with_company(co.record).create(vals)
         refunds.action_post()
         self.posted.update((move.id, move.is_manually_modified) for move in refunds)
